@@ -28,7 +28,7 @@ export async function createOrm(options: OrmOptions = {}): Promise<MikroORM> {
         name: 'tenant',
         default: true,
         cond: (args: { scope: string[] }, _type: string, em: EntityManager, _options: unknown, entityName?: string) => {
-          const meta = entityName ? em.getMetadata().find(entityName) : undefined;
+          const meta = entityName ? em.getMetadata().getByClassName(entityName, false) : undefined;
           if (!meta?.properties['tenantId']) return {};
           return { tenantId: { $in: args.scope } };
         },
