@@ -2,10 +2,24 @@
 // subgraph can serve any subscriber with no extra server. One listening
 // connection per process; topics are fanned out in memory. Topics always
 // start with the tenant id, built by resolvers from the verified identity.
+// Subscribers in this process get events at once; other processes through
+// NOTIFY (each process ignores its own notifications). Payloads near the
+// 8000-byte NOTIFY limit (score breakdowns) travel deflated.
+import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import pg from 'pg';
 import { logger } from './logger.ts';
 
 const MAX_PAYLOAD_BYTES = 7900; // PostgreSQL's NOTIFY limit is 8000 bytes
+const DEFLATE_ABOVE_BYTES = 2000;
+
+interface Envelope {
+  origin: string;
+  topic: string;
+  data?: unknown;
+  /** deflated JSON of data, base64 */
+  z?: string;
+}
 
 type Listener = (payload: unknown) => void;
 
@@ -13,6 +27,7 @@ export class PgPubSub {
   readonly #channel: string;
   readonly #url: string;
   readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #origin = randomUUID();
   #listen: pg.Client | null = null;
   #publish: pg.Pool;
 
@@ -28,8 +43,10 @@ export class PgPubSub {
     client.on('notification', (msg) => {
       if (msg.channel !== this.#channel || !msg.payload) return;
       try {
-        const { topic, data } = JSON.parse(msg.payload) as { topic: string; data: unknown };
-        for (const listener of this.#listeners.get(topic) ?? []) listener(data);
+        const envelope = JSON.parse(msg.payload) as Envelope;
+        if (envelope.origin === this.#origin) return;
+        const data = envelope.z !== undefined ? JSON.parse(inflateRawSync(Buffer.from(envelope.z, 'base64')).toString('utf8')) : envelope.data;
+        this.#deliver(envelope.topic, data);
       } catch (error) {
         logger.error({ err: error }, 'bad notification payload');
       }
@@ -39,8 +56,17 @@ export class PgPubSub {
     this.#listen = client;
   }
 
+  #deliver(topic: string, data: unknown): void {
+    for (const listener of this.#listeners.get(topic) ?? []) listener(data);
+  }
+
   async publish(topic: string, data: unknown): Promise<void> {
-    const payload = JSON.stringify({ topic, data });
+    const json = JSON.stringify(data);
+    this.#deliver(topic, JSON.parse(json));
+    let payload = JSON.stringify({ origin: this.#origin, topic, data } satisfies Envelope);
+    if (Buffer.byteLength(payload) > DEFLATE_ABOVE_BYTES) {
+      payload = JSON.stringify({ origin: this.#origin, topic, z: deflateRawSync(json).toString('base64') } satisfies Envelope);
+    }
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`event on ${topic.split(':')[0]} exceeds ${MAX_PAYLOAD_BYTES} bytes`);
     await this.#publish.query('select pg_notify($1, $2)', [this.#channel, payload]);
   }

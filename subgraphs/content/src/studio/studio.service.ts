@@ -1,0 +1,104 @@
+// C1 (manual mode, the studio): drafts are content items whose every save is a
+// new immutable version. Scoring of unsaved text happens in scoring.service.ts.
+import type { EntityManager } from '@ensemble/db/orm';
+import { ContentItem, ContentVersion, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
+import { badInput, notFound } from '@ensemble/tenancy/errors';
+import { isUuid, newId } from '@ensemble/tenancy/ids';
+
+export const CHANNELS = ['BLOG', 'LANDING_PAGE', 'LINKEDIN', 'FACEBOOK', 'INSTAGRAM', 'X', 'GOOGLE_BUSINESS', 'NEWSLETTER', 'EMAIL', 'SMS'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface DraftInput {
+  channel: Channel;
+  title: string;
+  body: string;
+  keyphrase?: string | null;
+  slug?: string | null;
+  metaDescription?: string | null;
+  locale?: string | null;
+}
+
+const MAX_BODY_CHARS = 200_000;
+const LOCALE = /^[a-z]{2}(-[A-Z]{2})?$/;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Validates and normalises studio input; throws BAD_USER_INPUT naming the field. */
+export function validateDraft(input: DraftInput): Required<DraftInput> {
+  if (!CHANNELS.includes(input.channel)) throw badInput('Unknown channel', 'channel');
+  const title = input.title.trim();
+  if (title.length > 300) throw badInput('Title must be at most 300 characters', 'title');
+  if (input.body.length > MAX_BODY_CHARS) throw badInput(`Text must be at most ${MAX_BODY_CHARS} characters`, 'body');
+  const keyphrase = input.keyphrase?.trim() || null;
+  if (keyphrase && keyphrase.length > 100) throw badInput('Keyphrase must be at most 100 characters', 'keyphrase');
+  const slug = input.slug?.trim() || null;
+  if (slug && (!SLUG.test(slug) || slug.length > 120)) throw badInput('Slug may use lowercase letters, digits and single hyphens', 'slug');
+  const metaDescription = input.metaDescription?.trim() || null;
+  if (metaDescription && metaDescription.length > 400) throw badInput('Meta description must be at most 400 characters', 'metaDescription');
+  const locale = input.locale?.trim() || 'en';
+  if (!LOCALE.test(locale)) throw badInput('Locale must look like "en" or "fr-FR"', 'locale');
+  return { channel: input.channel, title, body: input.body, keyphrase, slug, metaDescription, locale };
+}
+
+export async function getItem(em: EntityManager, id: string): Promise<ContentItemRow> {
+  const item = isUuid(id) ? await em.findOne(ContentItem, { id }) : null;
+  if (!item) throw notFound('Content item');
+  return item;
+}
+
+export async function listItems(em: EntityManager, tenantIds: readonly string[], limit: number): Promise<ContentItemRow[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badInput('limit must be between 1 and 200', 'limit');
+  return em.find(ContentItem, { tenantId: { $in: [...tenantIds] } }, { orderBy: { updatedAt: 'desc' }, limit });
+}
+
+export async function createDraft(em: EntityManager, tenantId: string, authorId: string | null, raw: DraftInput): Promise<ContentItemRow> {
+  const input = validateDraft(raw);
+  const item = em.create(ContentItem, {
+    id: newId(),
+    tenantId,
+    channel: input.channel.toLowerCase(),
+    title: input.title,
+    status: 'draft',
+    mode: 'manual',
+    locale: input.locale,
+    keyphrase: input.keyphrase,
+    slug: input.slug,
+    metaDescription: input.metaDescription,
+    currentVersion: 1,
+    createdBy: authorId,
+  });
+  em.create(ContentVersion, { id: newId(), tenantId, itemId: item.id, version: 1, title: input.title, body: input.body, meta: {}, author: 'human' });
+  await em.flush();
+  return item;
+}
+
+export async function saveDraft(em: EntityManager, id: string, raw: DraftInput): Promise<ContentItemRow> {
+  const input = validateDraft(raw);
+  const item = await getItem(em, id);
+  // Locks the item so two concurrent saves get consecutive version numbers.
+  await em.getConnection().execute('select 1 from content.content_item where id = ? for update', [item.id], 'all', em.getTransactionContext());
+  await em.refresh(item);
+  const version = item.currentVersion + 1;
+  Object.assign(item, {
+    channel: input.channel.toLowerCase(),
+    title: input.title,
+    keyphrase: input.keyphrase,
+    slug: input.slug,
+    metaDescription: input.metaDescription,
+    locale: input.locale,
+    currentVersion: version,
+    updatedAt: new Date(),
+  });
+  em.create(ContentVersion, { id: newId(), tenantId: item.tenantId, itemId: item.id, version, title: input.title, body: input.body, meta: {}, author: 'human' });
+  await em.flush();
+  return item;
+}
+
+/** Bodies of the items' current versions: one query for any number of items. */
+export async function currentBodies(em: EntityManager, itemIds: readonly string[]): Promise<Map<string, string>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await em.getConnection().execute<{ item_id: string; body: string }[]>(
+    `select v.item_id, v.body from content.content_item i
+       join content.content_version v on v.tenant_id = i.tenant_id and v.item_id = i.id and v.version = i.current_version
+      where i.id = any(?::uuid[])`, [itemIds], 'all', em.getTransactionContext());
+  return new Map(rows.map((r) => [r.item_id, r.body]));
+}

@@ -1,0 +1,74 @@
+// Turns whatever Apollo, fetch or graphql-ws hand back into stable error codes,
+// so screens can show a human sentence instead of a transport detail.
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+
+export type KnownErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'INSUFFICIENT_CREDITS'
+  | 'RATE_LIMITED'
+  | 'NETWORK'
+  | 'UNKNOWN';
+
+const KNOWN = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'INSUFFICIENT_CREDITS', 'RATE_LIMITED']);
+
+export interface DescribedError {
+  code: KnownErrorCode;
+  /** The server's own message, kept only where it is meant for people (bad input, conflicts). */
+  detail: string | null;
+}
+
+interface RawGraphQLError {
+  message?: unknown;
+  extensions?: { code?: unknown } | null;
+}
+
+function fromList(errors: readonly RawGraphQLError[]): DescribedError | null {
+  for (const error of errors) {
+    const code = typeof error.extensions?.code === 'string' ? error.extensions.code : '';
+    if (KNOWN.has(code)) {
+      const message = typeof error.message === 'string' ? error.message : null;
+      const detail = code === 'BAD_USER_INPUT' || code === 'CONFLICT' ? message : null;
+      return { code: code as KnownErrorCode, detail };
+    }
+  }
+  return errors.length > 0 ? { code: 'UNKNOWN', detail: null } : null;
+}
+
+function isCloseEvent(error: unknown): error is { code: number; reason: string } {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as { code: unknown }).code === 'number' && 'reason' in error;
+}
+
+export function describeError(error: unknown): DescribedError {
+  if (CombinedGraphQLErrors.is(error)) return fromList(error.errors) ?? { code: 'UNKNOWN', detail: null };
+  if (ServerError.is(error)) {
+    // Servers answer some failures (bad token, rate limit) with a non-2xx status and a GraphQL body.
+    try {
+      const body = JSON.parse(error.bodyText) as { errors?: RawGraphQLError[] };
+      const found = Array.isArray(body.errors) ? fromList(body.errors) : null;
+      if (found && found.code !== 'UNKNOWN') return found;
+    } catch {
+      // Not JSON: fall through to the status code.
+    }
+    if (error.statusCode === 401) return { code: 'UNAUTHENTICATED', detail: null };
+    if (error.statusCode === 403) return { code: 'FORBIDDEN', detail: null };
+    if (error.statusCode === 429) return { code: 'RATE_LIMITED', detail: null };
+    return { code: error.statusCode >= 500 ? 'NETWORK' : 'UNKNOWN', detail: null };
+  }
+  // graphql-ws delivers a list of GraphQL errors, or a CloseEvent-like object.
+  if (Array.isArray(error)) return fromList(error as RawGraphQLError[]) ?? { code: 'UNKNOWN', detail: null };
+  if (isCloseEvent(error)) {
+    if (error.code === 4401) return { code: 'UNAUTHENTICATED', detail: null };
+    if (error.code === 4403) return { code: 'FORBIDDEN', detail: null };
+    return { code: 'NETWORK', detail: null };
+  }
+  if (error instanceof TypeError) return { code: 'NETWORK', detail: null };
+  return { code: 'UNKNOWN', detail: null };
+}
+
+export function isUnauthenticated(error: unknown): boolean {
+  return describeError(error).code === 'UNAUTHENTICATED';
+}

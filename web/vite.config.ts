@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The app talks only to /graphql on its own origin; the dev server and the
+// preview server forward it (HTTP and the graphql-ws upgrade) to the gateway.
+const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000';
+const proxy = {
+  '/graphql': { target: gateway, changeOrigin: true, ws: true },
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { host: '127.0.0.1', port: Number(process.env.WEB_PORT ?? 5173), strictPort: true, proxy },
+  preview: { host: '127.0.0.1', port: Number(process.env.WEB_PORT ?? 5173), strictPort: true, proxy },
+  // Pages are lazy-loaded (src/App.tsx), so charts and the studio load only where used.
+  build: { outDir: 'dist', chunkSizeWarningLimit: 700 },
+});

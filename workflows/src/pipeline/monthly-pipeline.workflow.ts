@@ -1,0 +1,118 @@
+// W1: a client's month of marketing as one durable run. Orchestration only:
+// no I/O here, every effect is an idempotent activity (keys derived from the
+// workflow id + step + slot/item), so a replay or a retried activity after a
+// crash never acts twice.
+//
+// Versioning: a saved history (workflows/test/histories) is replayed against
+// this code on every change. Any change to the order, number or kind of
+// commands (activities, timers) must keep the old path behind
+// `if (patched('<change-id>')) { new } else { old }`, then `deprecatePatch`
+// once no run of the old code remains open.
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  PIPELINE_STEPS,
+  PROGRESS_QUERY,
+  type MonthlyPipelineInput,
+  type MonthlyPipelineResult,
+  type PipelineProgress,
+  type PipelineStepName,
+} from '@ensemble/workflow-contracts/pipeline';
+import type { PipelineActivities, RunRef, SlotOutcome } from './monthly-pipeline.activities.ts';
+
+export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
+
+// Errors a retry cannot fix (bad input, missing rows): fail fast.
+const NON_RETRYABLE = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'];
+
+const steps = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+// One slot = one model call; give real providers time, retry a little longer.
+const generation = proxyActivities<Pick<PipelineActivities, 'generateSlot'>>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+// Recording the outcome must outlast a flaky database.
+const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'completeRun'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/** Slots generated at once: bounded so one client cannot monopolise the worker. */
+const GENERATION_PARALLELISM = 4;
+
+export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Promise<MonthlyPipelineResult> {
+  const { workflowId } = workflowInfo();
+  const progress: PipelineProgress = {
+    runId: null,
+    status: 'running',
+    steps: PIPELINE_STEPS.map((step, position) => ({ step, position, status: 'pending' as const })),
+  };
+  setHandler(progressQuery, () => progress);
+
+  const mark = (step: PipelineStepName, status: 'running' | 'completed' | 'failed', error?: string) => {
+    const entry = progress.steps.find((s) => s.step === step)!;
+    entry.status = status;
+    if (error !== undefined) entry.error = error;
+  };
+
+  let current: PipelineStepName = 'session';
+  let run: RunRef | null = null;
+  try {
+    mark('session', 'running');
+    const session = await steps.session({ ...input, workflowId });
+    run = session.run;
+    progress.runId = run.runId;
+    mark('session', 'completed');
+
+    current = 'ingestion';
+    mark(current, 'running');
+    await steps.ingestion(run);
+    mark(current, 'completed');
+
+    current = 'dna_merge';
+    mark(current, 'running');
+    await steps.dnaMerge(run);
+    mark(current, 'completed');
+
+    current = 'planning';
+    mark(current, 'running');
+    const plan = await steps.planning(run);
+    mark(current, 'completed');
+
+    current = 'generation';
+    mark(current, 'running');
+    await steps.beginStep(run, 'generation');
+    const outcomes: SlotOutcome[] = [];
+    for (let i = 0; i < plan.slotIds.length; i += GENERATION_PARALLELISM) {
+      const batch = plan.slotIds.slice(i, i + GENERATION_PARALLELISM);
+      outcomes.push(...(await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
+    }
+    await steps.completeGeneration(run, outcomes);
+    mark(current, 'completed');
+
+    current = 'publication';
+    mark(current, 'running');
+    await steps.publication(run);
+    mark(current, 'completed');
+
+    current = 'analytics';
+    mark(current, 'running');
+    await steps.analytics(run);
+    mark(current, 'completed');
+
+    await bookkeeping.completeRun(run);
+    progress.status = 'completed';
+    return { runId: run.runId, status: 'completed', steps: progress.steps };
+  } catch (error) {
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    mark(current, 'failed', message);
+    progress.status = 'failed';
+    await bookkeeping.failRun({ tenantId: input.tenantId, month: input.month, workflowId, runId: run?.runId ?? null }, current, message);
+    // Fail the execution too: the id reuse policy then lets a person restart a failed month.
+    throw ApplicationFailure.nonRetryable(`monthly pipeline failed at ${current}: ${message}`, 'PIPELINE_FAILED');
+  }
+}
