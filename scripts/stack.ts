@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from '../db/src/embedded.ts';
 import { migrate } from '../db/src/migrate.ts';
 import { seed, DEMO } from '../db/src/seed.ts';
 import { startTemporalDevServer } from '../packages/testing/src/temporal.ts';
+import { freePort } from '../packages/testing/src/ports.ts';
 import { serveWeb } from '../web/serve.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -39,6 +40,12 @@ export function portsFrom(base: number): StackPorts {
   };
 }
 
+/** Every port chosen by the OS, for tests that run beside other stacks. */
+export async function freePorts(): Promise<StackPorts> {
+  const [gateway, tenants, content, analytics, billing, web, postgres, temporal] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+  return { gateway: gateway!, tenants: tenants!, content: content!, analytics: analytics!, billing: billing!, web: web!, postgres: postgres!, temporal: temporal!, temporalUi: null };
+}
+
 export interface StackOptions {
   dataDir?: string;
   ports?: StackPorts;
@@ -48,6 +55,12 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** NODE_ENV for the services (production turns introspection off) */
   nodeEnv?: string;
+  /** serve the web app (default true) */
+  web?: boolean;
+  /** an existing database (admin URL); otherwise embedded PostgreSQL in dataDir */
+  databaseUrl?: string;
+  /** an existing Temporal server; otherwise a dev server with its data in dataDir */
+  temporalAddress?: string;
 }
 
 export interface Stack {
@@ -127,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   try {
-    let adminUrl = process.env.DATABASE_URL;
+    let adminUrl = options.databaseUrl;
     if (!adminUrl) {
       log(`PostgreSQL: embedded, data in ${join(dataDir, 'postgres')}`);
       const db = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres);
@@ -138,7 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log(`Migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
     if (options.seed !== false) await seed(adminUrl);
 
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    let temporalAddress = options.temporalAddress;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
       const temporal = await startTemporalDevServer({ port: ports.temporal, uiPort: ports.temporalUi ?? undefined, dbFile: join(dataDir, 'temporal.db') });
@@ -200,12 +213,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log('Subgraphs, gateway and worker are up');
 
     const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
-    await ensureWebBuild(log);
-    const web = await serveWeb({ port: ports.web, gatewayUrl });
-    stops.push(web.close);
+    let webUrl = '';
+    if (options.web !== false) {
+      await ensureWebBuild(log);
+      const web = await serveWeb({ port: ports.web, gatewayUrl });
+      stops.push(web.close);
+      webUrl = web.url;
+    }
 
     return {
-      webUrl: web.url,
+      webUrl,
       gatewayUrl,
       temporalUiUrl,
       databaseUrl: adminUrl,

@@ -6,7 +6,7 @@ import { startStack } from './stack.ts';
 
 const log = (line: string) => console.log(`  ${line}`);
 console.log('Starting Ensemble…');
-const stack = await startStack({ log });
+const stack = await startStack({ log, databaseUrl: process.env.DATABASE_URL, temporalAddress: process.env.TEMPORAL_ADDRESS });
 
 let stopping = false;
 async function shutdown(code: number) {

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { renderSitePage, slugify } from '../site-render.ts';
+import { tagUrl, utmTagsFor } from '../utm.ts';
+import { uuidV5 } from '../../pipeline/deterministic-id.ts';
+
+const tags = utmTagsFor({ channel: 'blog', month: '2026-05', slug: 'Pain au levain: guide' });
+
+describe('UTM tagging', () => {
+  it('derives tokens from channel, month and slug', () => {
+    expect(tags).toEqual({ source: 'blog', medium: 'organic', campaign: 'monthly_2026_05', content: 'pain_au_levain_guide' });
+  });
+
+  it('tags absolute and relative web links, replacing stale utm values and keeping the rest', () => {
+    const url = new URL(tagUrl('https://example.com/shop?x=1&utm_source=old#top', tags)!);
+    expect(url.searchParams.get('x')).toBe('1');
+    expect(url.searchParams.get('utm_source')).toBe('blog');
+    expect(url.searchParams.get('utm_medium')).toBe('organic');
+    expect(url.searchParams.get('utm_campaign')).toBe('monthly_2026_05');
+    expect(url.searchParams.get('utm_content')).toBe('pain_au_levain_guide');
+    expect(url.hash).toBe('#top');
+    expect(tagUrl('contact.html#form', tags)).toBe('contact.html?utm_source=blog&utm_medium=organic&utm_campaign=monthly_2026_05&utm_content=pain_au_levain_guide#form');
+    expect(tagUrl('//cdn.example.com/a', tags)).toMatch(/^https:\/\/cdn\.example\.com\/a\?utm_source=blog/);
+  });
+
+  it('leaves non-web links alone', () => {
+    for (const href of ['mailto:a@b.c', 'tel:+33100000000', 'javascript:alert(1)', '#section', '']) expect(tagUrl(href, tags)).toBeNull();
+  });
+});
+
+describe('renderSitePage', () => {
+  const page = renderSitePage({
+    title: 'Levain <guide>',
+    body: [
+      '# Levain <guide>',
+      '',
+      'Our **bread** uses [our flour](https://mill.example/flour?kind=t65) and *time*. See https://soleil.example/order.',
+      '',
+      '## Why it matters',
+      '- slow [ferment](/blog/ferment)',
+      '- [bad](javascript:alert(1)) link',
+      '1. first',
+      '',
+      '> <script>alert(1)</script> quoted',
+      'Write to [us](mailto:hello@soleil.example).',
+    ].join('\n'),
+    locale: 'en',
+    metaDescription: 'A guide "to" levain',
+    brandName: 'Boulangerie Soleil',
+    brandUrl: 'https://soleil.example',
+    publishedAt: new Date('2026-05-05T07:00:00Z'),
+    tags,
+    generator: 'Ensemble offline-writer',
+  });
+
+  it('tags every web link in the page, the footer included', () => {
+    expect(page.links).toHaveLength(4);
+    const hrefs = [...page.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    const web = hrefs.filter((h) => !h.startsWith('mailto:'));
+    expect(web).toHaveLength(4);
+    for (const href of web) {
+      const params = new URL(href, 'https://site.invalid').searchParams;
+      expect([params.get('utm_source'), params.get('utm_medium'), params.get('utm_campaign'), params.get('utm_content')]).toEqual(['blog', 'organic', 'monthly_2026_05', 'pain_au_levain_guide']);
+    }
+    expect(hrefs).toContain('mailto:hello@soleil.example');
+  });
+
+  it('escapes model text and drops script links', () => {
+    expect(page.html).not.toContain('<script>alert');
+    expect(page.html).not.toContain('javascript:');
+    expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; quoted');
+    expect(page.html).toContain('<h1>Levain &lt;guide&gt;</h1>');
+    expect(page.html.match(/<h1>/g)).toHaveLength(1);
+    expect(page.html).toContain('<strong>bread</strong>');
+    expect(page.html).toContain('<em>time</em>');
+    expect(page.html).toContain('<ul><li>slow <a href="/blog/ferment?utm_source=blog');
+    expect(page.html).toContain('<ol><li>first</li></ol>');
+    expect(page.html).toContain('content="A guide &quot;to&quot; levain"');
+  });
+
+  it('adds the title as h1 when the body has none', () => {
+    const plain = renderSitePage({ title: 'Short', body: 'Just text.', locale: 'fr', brandName: 'B', publishedAt: new Date(0), tags, generator: 'g' });
+    expect(plain.html).toContain('<h1>Short</h1>\n<p>Just text.</p>');
+    expect(plain.html).toContain('<html lang="fr">');
+    expect(plain.links).toEqual([]);
+  });
+});
+
+describe('slugify and deterministic ids', () => {
+  it('makes ASCII slugs', () => {
+    expect(slugify('Crème brûlée : 5 secrets !')).toBe('creme-brulee-5-secrets');
+    expect(slugify('***')).toBe('item');
+    expect(slugify('a'.repeat(80)).length).toBe(60);
+  });
+
+  it('computes RFC 9562 version-5 UUIDs (checked against Python uuid5)', () => {
+    expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+    expect(uuidV5('x')).toBe(uuidV5('x'));
+    expect(uuidV5('x')).not.toBe(uuidV5('y'));
+  });
+});

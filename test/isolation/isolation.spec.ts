@@ -1,0 +1,183 @@
+// The isolation probes of the foundation issue, run from outside: a real
+// stack, real HTTP and WebSocket through the gateway, two real clients.
+// They must stay green forever.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { buildClientSchema, getIntrospectionQuery, getNamedType, type IntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts, startStack, type Stack } from '../../scripts/stack.ts';
+import { createTestDatabase } from '../../packages/testing/src/database.ts';
+import { graphql, loginAs } from '../../packages/testing/src/graphql.ts';
+import { hashPassword } from '../../packages/tenancy/src/password.ts';
+
+const DRAFT = { channel: 'BLOG', title: 'Probe', body: 'Probe body text.', keyphrase: 'probe', locale: 'en' };
+
+let stack: Stack;
+let dataDir: string;
+let dropDatabase: () => Promise<void>;
+let admin: pg.Client;
+const A = { tenantId: '', token: '', email: '' };
+const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '' };
+let distributor = { token: '', subtree: [] as string[], outsideClientId: '' };
+
+async function createClientAdmin(tenantId: string, email: string): Promise<void> {
+  // As the owner, like an administrator onboarding a client.
+  const userId = randomUUID();
+  await admin.query('set role ensemble_owner');
+  await admin.query(`insert into tenants."user" (id, email, password_hash, display_name) values ($1, $2, $3, 'Probe')`,
+    [userId, email, await hashPassword('probe-password-1')]);
+  await admin.query(`insert into tenants.membership (id, tenant_id, user_id, role_id)
+    select $1, $2, $3, r.id from tenants.role r where r.tenant_id is null and r.applies_to = 'client' and r.name ilike '%admin%' limit 1`,
+    [randomUUID(), tenantId, userId]);
+  await admin.query('reset role');
+}
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  dropDatabase = db.drop;
+  dataDir = await mkdtemp(join(tmpdir(), 'ensemble-isolation-'));
+  stack = await startStack({ dataDir, ports: await freePorts(), databaseUrl: db.adminUrl, web: false });
+  admin = new pg.Client({ connectionString: db.adminUrl });
+  await admin.connect();
+
+  const clients = (await admin.query<{ id: string; parent_id: string }>(`select id, parent_id from tenants.tenant where kind = 'client' order by slug`)).rows;
+  expect(clients.length).toBeGreaterThanOrEqual(3);
+  A.tenantId = clients[0]!.id;
+  B.tenantId = clients[1]!.id;
+  A.email = `probe-a-${Date.now()}@probe.test`;
+  const bEmail = `probe-b-${Date.now()}@probe.test`;
+  await createClientAdmin(A.tenantId, A.email);
+  await createClientAdmin(B.tenantId, bEmail);
+  A.token = await loginAs(stack.gatewayUrl, A.email, 'probe-password-1');
+  B.token = await loginAs(stack.gatewayUrl, bEmail, 'probe-password-1');
+
+  // B owns one row of every kind an id can name.
+  const item = await graphql<{ createDraft: { id: string } }>(stack.gatewayUrl,
+    'mutation($i: DraftInput!) { createDraft(input: $i) { id } }', { i: DRAFT }, B.token);
+  B.itemId = item.data!.createDraft.id;
+  const key = await graphql<{ createApiKey: { apiKey: { id: string } } }>(stack.gatewayUrl,
+    'mutation { createApiKey(input: { name: "probe", scopes: ["content:read"] }) { apiKey { id } } }', {}, B.token);
+  B.apiKeyId = key.data!.createApiKey.apiKey.id;
+  const run = await graphql<{ startMonthlyPipeline: { id: string } }>(stack.gatewayUrl,
+    'mutation { startMonthlyPipeline { id } }', {}, B.token);
+  B.runId = run.data!.startMonthlyPipeline.id;
+  expect(B.itemId && B.apiKeyId && B.runId).toBeTruthy();
+
+  // A distributor admin of the seed and a client outside its subtree.
+  const dist = (await admin.query<{ email: string; tenant_id: string }>(`
+    select u.email, m.tenant_id from tenants.membership m join tenants."user" u on u.id = m.user_id
+      join tenants.tenant t on t.id = m.tenant_id join tenants.role r on r.id = m.role_id
+     where t.kind = 'distributor' and r.name ilike '%admin%' and t.parent_id is not null
+       and exists (select 1 from tenants.tenant c where c.kind = 'client' and m.tenant_id = any (c.ancestry))
+     order by t.slug limit 1`)).rows[0]!;
+  const subtree = (await admin.query<{ id: string }>('select id from tenants.tenant where $1 = any (ancestry)', [dist.tenant_id])).rows.map((r) => r.id);
+  const outside = (await admin.query<{ id: string }>(`select id from tenants.tenant where kind = 'client' and not ($1 = any (ancestry)) limit 1`, [dist.tenant_id])).rows[0]!;
+  distributor = { token: await loginAs(stack.gatewayUrl, dist.email, process.env.DEMO_PASSWORD ?? stack.demo.password), subtree, outsideClientId: outside.id };
+}, 240_000);
+
+afterAll(async () => {
+  await admin?.end();
+  await stack?.stop();
+  await dropDatabase?.();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Every root field that takes an ID, with an operation and B's id for it. */
+const PROBES: Record<string, { op: string; bId: () => string; vars?: Record<string, unknown> }> = {
+  'Query.tenant': { op: 'query($id: ID!) { tenant(id: $id) { id } }', bId: () => B.tenantId },
+  'Query.brandDna': { op: 'query($id: ID) { brandDna(clientId: $id) { id } }', bId: () => B.tenantId },
+  'Query.brandDnaHistory': { op: 'query($id: ID) { brandDnaHistory(clientId: $id) { id } }', bId: () => B.tenantId },
+  'Query.contentItem': { op: 'query($id: ID!) { contentItem(id: $id) { id } }', bId: () => B.itemId },
+  'Query.pipelineRun': { op: 'query($id: ID!) { pipelineRun(id: $id) { id } }', bId: () => B.runId },
+  'Mutation.saveDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { saveDraft(id: $id, input: $i) { id } }', bId: () => B.itemId, vars: { i: DRAFT } },
+  'Mutation.scoreDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { scoreDraft(id: $id, input: $i, revision: 1) }', bId: () => B.itemId, vars: { i: DRAFT } },
+  'Mutation.revokeApiKey': { op: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', bId: () => B.apiKeyId },
+  'Subscription.seoScore': { op: 'subscription($id: ID!) { seoScore(itemId: $id) { total } }', bId: () => B.itemId },
+  'Subscription.pipelineProgress': { op: 'subscription($id: ID!) { pipelineProgress(runId: $id) { id } }', bId: () => B.runId },
+};
+
+async function firstError(op: string, variables: Record<string, unknown>, token: string, subscription: boolean) {
+  if (!subscription) {
+    const res = await graphql(stack.gatewayUrl, op, variables, token);
+    return res.errors?.[0];
+  }
+  const client = createClient({ url: stack.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  try {
+    const iterator = client.iterate({ query: op, variables });
+    await iterator.next();
+    return undefined;
+  } catch (errors) {
+    const list = (Array.isArray(errors) ? errors : [errors]) as Array<{ message: string; extensions?: { code?: string } }>;
+    return list[0];
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe('isolation between clients', () => {
+  it('covers every root field that takes an id', async () => {
+    const res = await graphql<IntrospectionQuery>(stack.gatewayUrl, getIntrospectionQuery(), {}, A.token);
+    const schema = buildClientSchema(res.data!);
+    const withIds: string[] = [];
+    for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+      for (const field of Object.values(root?.getFields() ?? {})) {
+        if (field.args.some((a) => getNamedType(a.type).name === 'ID')) withIds.push(`${root!.name}.${field.name}`);
+      }
+    }
+    expect(withIds.sort()).toEqual(Object.keys(PROBES).sort());
+  });
+
+  it.each(Object.entries(PROBES))('%s answers B\'s id exactly like a nonexistent id', async (name, probe) => {
+    const subscription = name.startsWith('Subscription.');
+    const own = await firstError(probe.op, { ...probe.vars, id: probe.bId() }, B.token, subscription);
+    expect(own?.extensions?.code, `B can use its own ${name}`).not.toBe('NOT_FOUND');
+    const foreign = await firstError(probe.op, { ...probe.vars, id: probe.bId() }, A.token, subscription);
+    const missing = await firstError(probe.op, { ...probe.vars, id: randomUUID() }, A.token, subscription);
+    const malformed = await firstError(probe.op, { ...probe.vars, id: 'not-a-uuid' }, A.token, subscription);
+    expect(foreign?.extensions?.code).toBe('NOT_FOUND');
+    expect(foreign).toEqual(missing);
+    expect(malformed).toEqual(missing);
+  });
+
+  it('lists nothing of B to A', async () => {
+    const res = await graphql<{ contentItems: { id: string }[]; tenants: { id: string }[]; apiKeys: { id: string }[] }>(stack.gatewayUrl,
+      '{ contentItems(limit: 200) { id } tenants { id } apiKeys { id } }', {}, A.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.contentItems.map((i) => i.id)).not.toContain(B.itemId);
+    expect(res.data!.tenants.map((t) => t.id)).toEqual([A.tenantId]);
+    expect(res.data!.apiKeys.map((k) => k.id)).not.toContain(B.apiKeyId);
+  });
+});
+
+describe('a distributor', () => {
+  it('sees its subtree and nothing outside it', async () => {
+    const res = await graphql<{ tenants: { id: string }[] }>(stack.gatewayUrl, '{ tenants { id } }', {}, distributor.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.tenants.map((t) => t.id).sort()).toEqual([...distributor.subtree].sort());
+    expect(res.data!.tenants.map((t) => t.id)).not.toContain(distributor.outsideClientId);
+  });
+
+  it('gets NOT_FOUND for a client outside its subtree, as for a nonexistent one', async () => {
+    for (const op of ['query($id: ID!) { tenant(id: $id) { id } }', 'query($id: ID) { brandDna(clientId: $id) { id } }']) {
+      const outside = await graphql(stack.gatewayUrl, op, { id: distributor.outsideClientId }, distributor.token);
+      const missing = await graphql(stack.gatewayUrl, op, { id: randomUUID() }, distributor.token);
+      expect(outside.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(outside.errors).toEqual(missing.errors);
+    }
+  });
+
+  it('reads the brand DNA of a client inside its subtree', async () => {
+    const inside = (await admin.query<{ tenant_id: string }>(
+      'select tenant_id from tenants.brand_dna_snapshot where tenant_id = any ($1::uuid[]) limit 1', [distributor.subtree])).rows[0];
+    expect(inside, 'the seed gives the distributor a client with brand DNA').toBeDefined();
+    const res = await graphql<{ brandDna: { tenantId: string } }>(stack.gatewayUrl,
+      'query($id: ID) { brandDna(clientId: $id) { tenantId } }', { id: inside!.tenant_id }, distributor.token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.brandDna.tenantId).toBe(inside!.tenant_id);
+  });
+});
