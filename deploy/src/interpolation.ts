@@ -20,6 +20,8 @@ export function references(value: string): Reference[] {
     if (match[0] === '$$') continue;
     const name = match[1] ?? match[4] ?? '';
     found.push({ name, operator: match[2] ?? '', argument: match[3] ?? '', raw: match[0] });
+    // A default may itself read a variable: ${WEB_ORIGINS:-http://localhost:${WEB_PORT:-8081}}.
+    if (match[3]) found.push(...references(match[3]));
   }
   return found;
 }

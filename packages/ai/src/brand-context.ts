@@ -155,6 +155,8 @@ function offersOf(dna: Json, language: Language): BrandOffer[] {
     const offer: BrandOffer = { name };
     const price = priceOf(item, currency, language);
     if (price) offer.price = price;
+    const unit = text(get(item, 'unit', 'per', 'price.unit'), 4);
+    if (offer.price && unit) offer.price = `${offer.price} / ${unit}`;
     const description = text(get(item, 'description', 'summary', 'benefit', 'promise'), 30);
     if (description) offer.description = description;
     if (!offers.some((o) => o.name.toLowerCase() === name.toLowerCase())) offers.push(offer);
@@ -175,11 +177,11 @@ function audiencesOf(dna: Json): BrandAudience[] {
       continue;
     }
     if (!isRecord(item)) continue;
-    const name = firstText(item, 'name', 'label', 'segment', 'title', 'description');
+    const name = firstText(item, 'name', 'persona', 'label', 'segment', 'title', 'description');
     if (!name) continue;
     out.push({
       name,
-      pains: textList(get(item, 'pains', 'painPoints', 'pain_points', 'problems', 'frustrations', 'challenges')),
+      pains: textList(get(item, 'pains', 'painPoints', 'pain_points', 'problems', 'frustrations', 'challenges', 'objections')),
       goals: textList(get(item, 'goals', 'needs', 'desires', 'jobs', 'motivations', 'expectations')),
     });
   }
@@ -249,12 +251,20 @@ export function brandContext(dna: object | null | undefined): BrandContext {
     ['tagline', firstText(doc, 'identity.tagline', 'tagline', 'identity.slogan', 'slogan', 'identity.baseline', 'baseline')],
     ['mission', text(get(doc, 'mission', 'identity.mission', 'purpose', 'mission.statement'), 35)],
     ['sector', firstText(doc, 'identity.sector', 'identity.industry', 'identity.activity', 'sector', 'industry', 'activity')],
-    ['city', firstText(doc, 'identity.city', 'identity.location.city', 'identity.location', 'location.city', 'location', 'city', 'identity.address.city', 'address.city')],
+    ['city', firstText(doc, 'identity.city', 'identity.location.city', 'location.city', 'city', 'identity.address.city', 'address.city') ?? cityOf(firstText(doc, 'identity.location', 'location', 'identity.address', 'address'))],
     ['website', firstText(doc, 'identity.website', 'identity.url', 'website', 'url', 'site')],
     ['locale', firstText(doc, 'locale', 'identity.locale', 'language')],
   ];
   for (const [key, value] of optional) if (value) (context as unknown as Record<string, string>)[key] = value;
   return context;
+}
+
+/** The town of a postal address: its last comma-separated part without the postcode ("48 rue X, 75011 Paris" → "Paris"). */
+function cityOf(location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  const last = location.split(',').map((part) => part.trim()).filter(Boolean).pop() ?? '';
+  const city = last.replace(/^(?:[A-Z]{1,2}\d[\dA-Z]?\s*\d[A-Z]{2}|\d{4,5})\s+/, '').trim();
+  return city && city.split(/\s+/).length <= 4 ? city : undefined;
 }
 
 export function languageOf(locale: string | undefined): Language {

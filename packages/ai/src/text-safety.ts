@@ -23,7 +23,8 @@ export function fold(text: string): string {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  // Escapes only what is special outside a class: the 'u' flag rejects needless escapes such as \-.
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export interface AvoidMatcher {

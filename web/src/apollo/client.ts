@@ -1,6 +1,6 @@
 // One Apollo client for the app: queries and mutations over HTTP, subscriptions
 // over graphql-ws, both to the gateway's single /graphql endpoint.
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, HttpLink } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
@@ -8,6 +8,7 @@ import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import { from, mergeMap, throwError } from 'rxjs';
 import { GRAPHQL_PATH, currentAccessToken, getRefreshToken, onAuthChange, refreshSession } from './auth.ts';
+import { createCache } from './cache.ts';
 import { isUnauthenticated } from './errors.ts';
 
 /** Operations that carry their own credentials (or none): never refreshed nor retried. */
@@ -118,15 +119,7 @@ export function createApollo(location: Location = window.location): AppApollo {
 
   const client = new ApolloClient({
     link: ApolloLink.from([refreshLink, authLink, transport]),
-    cache: new InMemoryCache({
-      typePolicies: {
-        // Snapshots and runs are immutable per id; steps and checks have no identity of their own.
-        PipelineStep: { keyFields: false },
-        SeoCheck: { keyFields: false },
-        CreditBalance: { keyFields: false },
-        Viewer: { keyFields: false },
-      },
-    }),
+    cache: createCache(),
   });
 
   // A different person (or nobody) now: reconnect the socket with the new credentials.

@@ -65,6 +65,13 @@ export function describeError(error: unknown): DescribedError {
     if (error.code === 4403) return { code: 'FORBIDDEN', detail: null };
     return { code: 'NETWORK', detail: null };
   }
+  // Apollo's GraphQLWsLink turns a close into Error("Socket closed with event <code> <reason>").
+  const closed = error instanceof Error ? /^Socket closed(?: with event (\d+))?/.exec(error.message) : null;
+  if (closed) {
+    if (closed[1] === '4401') return { code: 'UNAUTHENTICATED', detail: null };
+    if (closed[1] === '4403') return { code: 'FORBIDDEN', detail: null };
+    return { code: 'NETWORK', detail: null };
+  }
   if (error instanceof TypeError) return { code: 'NETWORK', detail: null };
   return { code: 'UNKNOWN', detail: null };
 }

@@ -30,9 +30,16 @@ function emphasis(escaped: string): string {
     .replace(/(^|[^_\w])_([^_\n]+)_(?!\w)/g, '$1<em>$2</em>');
 }
 
+export interface TaggedLink {
+  /** the link as written */
+  destination: string;
+  /** the link as published */
+  tagged: string;
+}
+
 interface RenderState {
   tags: UtmTags;
-  links: string[];
+  links: TaggedLink[];
 }
 
 function inline(text: string, state: RenderState): string {
@@ -44,7 +51,7 @@ function inline(text: string, state: RenderState): string {
     const href = match[2] ?? match[3]!;
     const tagged = tagUrl(href, state.tags);
     if (tagged) {
-      state.links.push(tagged);
+      state.links.push({ destination: href, tagged });
       html += `<a href="${escapeHtml(tagged)}">${emphasis(escapeHtml(label))}</a>`;
     } else if (/^(mailto|tel):/i.test(href)) {
       html += `<a href="${escapeHtml(href)}">${emphasis(escapeHtml(label))}</a>`;
@@ -115,15 +122,15 @@ export interface SitePageInput {
 export interface SitePage {
   html: string;
   /** every tagged link in the page, in order */
-  links: string[];
+  links: TaggedLink[];
 }
 
 export function renderSitePage(input: SitePageInput): SitePage {
   const state: RenderState = { tags: input.tags, links: [] };
   let body = markdownToHtml(input.body, state);
-  if (!/^<h1>/.test(body)) body = `<h1>${escapeHtml(input.title)}</h1>\n${body}`;
+  if (!body.startsWith('<h1>')) body = `<h1>${escapeHtml(input.title)}</h1>\n${body}`;
   const footerLink = input.brandUrl ? tagUrl(input.brandUrl, input.tags) : null;
-  if (footerLink) state.links.push(footerLink);
+  if (footerLink) state.links.push({ destination: input.brandUrl!, tagged: footerLink });
   const jsonLd = JSON.stringify({
     '@context': 'https://schema.org',
     '@type': 'Article',

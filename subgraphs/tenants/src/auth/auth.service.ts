@@ -15,7 +15,7 @@ import type { Permission } from '@ensemble/tenancy/permissions';
 const REFRESH_TTL_DAYS = 30;
 const INVALID_LOGIN = 'Email or password is incorrect';
 // Verified when the email is unknown, so both paths cost one scrypt.
-const DECOY_HASH = hashPassword(randomBytes(16).toString('hex'));
+let decoyHash: Promise<string> | null = null;
 
 export interface IssuedTokens {
   accessToken: string;
@@ -76,7 +76,8 @@ export async function login(orm: MikroORM, email: string, password: string, user
   const candidates = await withoutTenant(orm, (em) =>
     em.getConnection().execute<LoginCandidate[]>('select * from app.login_candidates(?)', [normalized], 'all', em.getTransactionContext()));
   const first = candidates[0];
-  const valid = verifyPassword(password, first?.password_hash ?? DECOY_HASH);
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const valid = await verifyPassword(password, first?.password_hash ?? (await decoyHash));
   if (!first || !valid) throw new AppError('UNAUTHENTICATED', INVALID_LOGIN);
   // A person with several memberships starts in the oldest; switching comes with the UI for it.
   const identity = userIdentity(first.user_id, first.tenant_id, first.role_name, first.permissions);
@@ -94,20 +95,23 @@ export async function refresh(orm: MikroORM, refreshToken: string, userAgent: st
     em.getConnection().execute<SessionLookup[]>('select * from app.session_by_refresh(?)', [hash], 'all', em.getTransactionContext()));
   if (!found || new Date(found.expires_at) <= new Date()) throw new AppError('UNAUTHENTICATED', 'Your session has expired; sign in again');
   const identity = userIdentity(found.user_id, found.tenant_id, found.role_name, found.permissions);
-  return withTenant(orm, found.tenant_id, found.user_id, async ({ em }) => {
+  const rotated = await withTenant(orm, found.tenant_id, found.user_id, async ({ em }) => {
     const conn = em.getConnection();
     const ctx = em.getTransactionContext();
     const claimed = await conn.execute<{ id: string }[]>(
       'update tenants.session set revoked_at = now() where id = ? and revoked_at is null returning id', [found.session_id], 'all', ctx);
     if (claimed.length === 0) {
+      // Committed before the caller is refused: the revocation must stick.
       await conn.execute('update tenants.session set revoked_at = now() where user_id = ? and tenant_id = ? and revoked_at is null',
         [found.user_id, found.tenant_id], 'run', ctx);
-      throw new AppError('UNAUTHENTICATED', 'This session was already used; sign in again');
+      return null;
     }
     const { tokens, sessionId } = await issue(em, identity, userAgent);
     await conn.execute('update tenants.session set replaced_by = ? where id = ?', [sessionId, found.session_id], 'run', ctx);
     return tokens;
   });
+  if (!rotated) throw new AppError('UNAUTHENTICATED', 'This session was already used; sign in again');
+  return rotated;
 }
 
 export async function logout(orm: MikroORM, refreshToken: string): Promise<boolean> {

@@ -6,7 +6,6 @@ import { seed, DEMO } from '@ensemble/db/seed';
 import { createTestDatabase } from '@ensemble/testing/database';
 import type { Identity } from '@ensemble/tenancy/identity';
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from '../api-key.service.ts';
-import { listTenants } from '../../tenant/tenant.service.ts';
 
 let orm: MikroORM;
 let drop: () => Promise<void>;
@@ -14,7 +13,8 @@ let clientA: string;
 let clientB: string;
 
 function admin(tenantId: string): Identity {
-  return { kind: 'user', actorId: '00000000-0000-7000-8000-0000000000aa', tenantId, role: 'client_admin', permissions: ['api_keys:manage', 'content:read', 'content:write'] };
+  const login = Object.values(DEMO.logins).find((l) => l.tenantId === tenantId && l.role === 'client_admin')!;
+  return { kind: 'user', actorId: login.id, tenantId, role: login.role, permissions: ['api_keys:manage', 'content:read', 'content:write'] };
 }
 
 beforeAll(async () => {
@@ -22,8 +22,7 @@ beforeAll(async () => {
   drop = db.drop;
   await seed(db.adminUrl);
   orm = await createOrm({ url: appUrl(db.adminUrl) });
-  const clients = await withTenant(orm, DEMO.tenants.platform, null, ({ em }) => listTenants(em, 'client'));
-  [clientA, clientB] = [clients[0]!.id, clients[1]!.id];
+  [clientA, clientB] = [DEMO.logins.clientAdmin.tenantId, DEMO.logins.fitnessAdmin.tenantId];
 });
 
 afterAll(async () => {

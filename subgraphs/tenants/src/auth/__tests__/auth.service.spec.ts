@@ -48,8 +48,9 @@ describe('login', () => {
   });
 
   it('gives the same answer for a wrong password and an unknown email', async () => {
-    const wrong = await login(orm, email(), 'not-the-password').catch((e: unknown) => e as { code: string; message: string });
-    const unknown = await login(orm, `nobody-${randomUUID()}@example.test`, 'whatever').catch((e: unknown) => e as { code: string; message: string });
+    const failure = (p: Promise<unknown>) => p.then(() => ({ code: 'none', message: 'succeeded' }), (e: { code: string; message: string }) => e);
+    const wrong = await failure(login(orm, email(), 'not-the-password'));
+    const unknown = await failure(login(orm, `nobody-${randomUUID()}@example.test`, 'whatever'));
     expect(wrong).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect([unknown.code, unknown.message]).toEqual([wrong.code, wrong.message]);
   });

@@ -1,0 +1,168 @@
+// W1 step 6 (publication) through the built-in "site" connector: an approved
+// item whose slot time has come becomes a static HTML page in local storage
+// (STORAGE_DIR, default .data/storage) at <tenantId>/published/<slug>.html.
+// Exactly once per idempotency key `<workflowId>:publication:<itemId>`: the
+// publication row is claimed first and checked before acting; a page written
+// by an attempt that crashed before recording "sent" is simply rewritten.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DateTime } from 'luxon';
+import type { EntityManager } from '@ensemble/db/orm';
+import { uuidV5 } from '../pipeline/deterministic-id.ts';
+import { sql } from '../pipeline/sql.ts';
+import type { ChannelKind } from '../planning/slot-plan.ts';
+import { renderSitePage } from './site-render.ts';
+import { utmTagsFor } from './utm.ts';
+
+/** Channels the built-in site connector publishes; the others wait for their connectors. */
+export const SITE_CHANNELS: readonly ChannelKind[] = ['blog', 'landing_page'];
+
+export function storageDir(): string {
+  return resolve(process.env.STORAGE_DIR ?? '.data/storage');
+}
+
+export interface RunItem {
+  id: string;
+  channel: ChannelKind;
+  status: 'draft' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'rejected' | 'archived';
+  title: string;
+  locale: string;
+  slug: string;
+  metaDescription: string | null;
+  version: number;
+  body: string;
+  scheduledAt: Date | null;
+  createdAt: Date;
+}
+
+/** The run's items with their current text and slot time, in slot order. */
+export async function listRunItems(em: EntityManager, runId: string): Promise<RunItem[]> {
+  const rows = await sql(em,
+    `select i.id, i.channel, i.status, i.title, i.locale, i.slug, i.meta_description, i.current_version, i.created_at,
+            v.body, s.scheduled_at
+       from content.content_item i
+       join content.content_version v on v.tenant_id = i.tenant_id and v.item_id = i.id and v.version = i.current_version
+       left join content.calendar_slot s on s.tenant_id = i.tenant_id and s.id = i.calendar_slot_id
+      where i.pipeline_run_id = ?
+      order by s.scheduled_at nulls last, i.id`, [runId]);
+  return rows.map((r) => ({
+    id: r.id as string,
+    channel: r.channel as ChannelKind,
+    status: r.status as RunItem['status'],
+    title: r.title as string,
+    locale: r.locale as string,
+    slug: (r.slug as string | null) ?? (r.id as string),
+    metaDescription: (r.meta_description as string | null) ?? null,
+    version: r.current_version as number,
+    body: r.body as string,
+    scheduledAt: (r.scheduled_at as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+  }));
+}
+
+/** Due = the slot's day is today or earlier in the client's time zone (later slots are published later). */
+export function isDue(scheduledAt: Date | null, now: Date, timeZone: string): boolean {
+  if (!scheduledAt) return true;
+  const endOfToday = DateTime.fromJSDate(now, { zone: timeZone }).endOf('day');
+  return scheduledAt.getTime() <= endOfToday.toMillis();
+}
+
+/** Approved items not yet due (or without a connector) are marked scheduled: they will go out later. */
+export async function markScheduled(em: EntityManager, itemId: string): Promise<void> {
+  await sql(em, `update content.content_item set status = 'scheduled', updated_at = now() where id = ? and status = 'approved'`, [itemId]);
+}
+
+export interface SitePublishInput {
+  tenantId: string;
+  workflowId: string;
+  month: string;
+  item: RunItem;
+  brandName: string;
+  brandUrl: string | null;
+  storageDir: string;
+  now: Date;
+}
+
+export interface SitePublishResult {
+  publicationId: string;
+  path: string;
+  links: number;
+  replayed: boolean;
+}
+
+type Tx = <T>(fn: (em: EntityManager) => Promise<T>) => Promise<T>;
+
+export function publicationKey(workflowId: string, itemId: string): string {
+  return `${workflowId}:publication:${itemId}`;
+}
+
+/** Publishes one item to the site, once. `tx` runs a function in a tenant transaction. */
+export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<SitePublishResult> {
+  const key = publicationKey(input.workflowId, input.item.id);
+  const relativePath = `${input.tenantId}/published/${input.item.slug}.html`;
+  if (!/^[0-9a-f-]{36}\/published\/[a-z0-9-]+\.html$/.test(relativePath)) throw new Error(`refusing to write outside the tenant's storage: ${relativePath}`);
+
+  // 1. Claim the key (or find it done).
+  const claim = await tx(async (em) => {
+    await sql(em,
+      `insert into content.publication (id, tenant_id, item_id, version, channel, idempotency_key, status)
+       values (?, ?, ?, ?, ?, ?, 'pending') on conflict (tenant_id, idempotency_key) do nothing`,
+      [uuidV5(key), input.tenantId, input.item.id, input.item.version, input.item.channel, key]);
+    const [row] = await sql<{ id: string; status: string; external_id: string | null }>(em,
+      `update content.publication set attempts = attempts + case when status = 'sent' then 0 else 1 end
+        where idempotency_key = ? returning id, status, external_id`, [key]);
+    return row!;
+  });
+  if (claim.status === 'sent') return { publicationId: claim.id, path: claim.external_id ?? relativePath, links: 0, replayed: true };
+
+  // 2. Act: render and write the page (atomic rename: a reader never sees half a page).
+  const tags = utmTagsFor({ channel: input.item.channel, month: input.month, slug: input.item.slug });
+  const page = renderSitePage({
+    title: input.item.title,
+    body: input.item.body,
+    locale: input.item.locale,
+    metaDescription: input.item.metaDescription,
+    brandName: input.brandName,
+    brandUrl: input.brandUrl,
+    publishedAt: input.now,
+    tags,
+    generator: 'Ensemble site connector',
+  });
+  const file = join(input.storageDir, relativePath);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, page.html, 'utf8');
+    await rename(temp, file);
+  } catch (error) {
+    await tx((em) => sql(em, `update content.publication set status = 'failed', last_error = ? where id = ?`, [(error as Error).message.slice(0, 2000), claim.id]));
+    throw error;
+  }
+
+  // 3. Record: sent, item and slot published, links and campaign for attribution (C10).
+  await tx(async (em) => {
+    const campaignId = uuidV5(`${input.tenantId}:campaign:${tags.campaign}`);
+    const start = DateTime.fromISO(`${input.month}-01`);
+    await sql(em,
+      `insert into content.campaign (id, tenant_id, name, utm_campaign, description, starts_on, ends_on)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, utm_campaign) do nothing`,
+      [campaignId, input.tenantId, `Monthly pipeline ${input.month}`, tags.campaign, 'Content of the monthly pipeline',
+        start.toISODate(), start.endOf('month').toISODate()]);
+    const [campaign] = await sql<{ id: string }>(em, `select id from content.campaign where utm_campaign = ?`, [tags.campaign]);
+    for (const link of page.links) {
+      await sql(em,
+        `insert into content.utm_link (id, tenant_id, item_id, publication_id, campaign_id, destination_url,
+                                       utm_source, utm_medium, utm_campaign, utm_content, tagged_url)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, tagged_url) do nothing`,
+        [uuidV5(`${key}:link:${link.tagged}`), input.tenantId, input.item.id, claim.id, campaign?.id ?? null, link.destination,
+          tags.source, tags.medium, tags.campaign, tags.content, link.tagged]);
+    }
+    await sql(em,
+      `update content.publication set status = 'sent', external_id = ?, external_url = ?, last_error = null, published_at = ?
+        where id = ?`, [relativePath, pathToFileURL(file).href, input.now, claim.id]);
+    await sql(em, `update content.content_item set status = 'published', published_at = ?, updated_at = now() where id = ?`, [input.now, input.item.id]);
+    await sql(em, `update content.calendar_slot set status = 'published' where item_id = ?`, [input.item.id]);
+  });
+  return { publicationId: claim.id, path: relativePath, links: page.links.length, replayed: false };
+}

@@ -1,0 +1,29 @@
+import { IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconRoute } from '@tabler/icons-react';
+import type { Icon } from '@tabler/icons-react';
+import type { Viewer } from '../auth/auth.graphql.ts';
+
+export type NavKey = 'brand' | 'studio' | 'pipeline' | 'credits' | 'tenants';
+
+export interface NavEntry {
+  key: NavKey;
+  path: string;
+  icon: Icon;
+  /** Shown only when the viewer may use the page. */
+  allowed(viewer: Viewer): boolean;
+}
+
+const has = (viewer: Viewer, permission: string) => viewer.permissions.includes(permission);
+
+export const NAVIGATION: NavEntry[] = [
+  { key: 'brand', path: '/brand', icon: IconDna2, allowed: (v) => has(v, 'brand:read') },
+  // The studio creates drafts as soon as it opens: reading alone is not enough.
+  { key: 'studio', path: '/studio', icon: IconPencilBolt, allowed: (v) => has(v, 'content:write') },
+  { key: 'pipeline', path: '/pipeline', icon: IconRoute, allowed: (v) => has(v, 'pipeline:read') },
+  { key: 'credits', path: '/credits', icon: IconCoins, allowed: (v) => has(v, 'billing:read') },
+  // Portfolios belong to distributors and the platform; a client's "subtree" is itself.
+  { key: 'tenants', path: '/tenants', icon: IconBuildingStore, allowed: (v) => has(v, 'tenants:read') && v.tenant.kind !== 'CLIENT' },
+];
+
+export function allowedNavigation(viewer: Viewer): NavEntry[] {
+  return NAVIGATION.filter((entry) => entry.allowed(viewer));
+}

@@ -1,0 +1,97 @@
+// The one Temporal worker process: workflows from ./workflows.ts (bundled
+// once per process), activities built by factories with their dependencies
+// injected (ORM, progress pub/sub, storage, clock).
+//
+// Env (main): TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default),
+// TEMPORAL_TASK_QUEUE (the contracts' TASK_QUEUE), APP_DATABASE_URL or
+// DATABASE_URL (see db/src/connection.ts), STORAGE_DIR (.data/storage).
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createOrm } from '@ensemble/db/orm';
+import { appUrl } from '@ensemble/db/connection';
+import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
+import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
+import { createPipelineActivities, type PipelineActivityDeps } from './pipeline/monthly-pipeline.activities.ts';
+
+/** The content subgraph listens on this channel (pipelineProgress). */
+export const CONTENT_PUBSUB_CHANNEL = 'ensemble_content';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per process (webpack takes a few seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  orm: MikroORM;
+  pubsub: PipelineActivityDeps['pubsub'];
+  taskQueue?: string;
+  storageDir?: string;
+  now?: () => Date;
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createPipelineActivities({
+      orm: options.orm,
+      pubsub: options.pubsub,
+      storageDir: options.storageDir ?? resolve(process.env.STORAGE_DIR ?? '.data/storage'),
+      now: options.now,
+    }),
+    // Two cores shared by everything in the default setup: modest concurrency.
+    maxConcurrentActivityTaskExecutions: 8,
+  });
+}
+
+async function main(): Promise<void> {
+  // Our own signal handling below: stop polling, drain, then close resources.
+  Runtime.install({ shutdownSignals: [] });
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const dbUrl = process.env.APP_DATABASE_URL ?? appUrl();
+  const orm = await createOrm({ url: dbUrl, poolMax: 8 });
+  const pubsub = new PgPubSub(dbUrl, CONTENT_PUBSUB_CHANNEL);
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker({ connection, namespace, orm, pubsub });
+  const stop = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  console.log(`worker polling ${address} namespace=${namespace} taskQueue=${process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await pubsub.close();
+    await orm.close();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker runs (the bundle's entry point). Names exported
+// here are the workflow types the contracts refer to.
+export { monthlyPipelineWorkflow } from './pipeline/monthly-pipeline.workflow.ts';
