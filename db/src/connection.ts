@@ -15,9 +15,9 @@ export function adminUrl(): string {
 }
 
 /** The application's connection: APP_DATABASE_URL, or DATABASE_URL with the app role's credentials. */
-export function appUrl(admin = adminUrl()): string {
+export function appUrl(admin?: string): string {
   if (process.env.APP_DATABASE_URL) return process.env.APP_DATABASE_URL;
-  const url = new URL(admin);
+  const url = new URL(admin ?? adminUrl());
   url.username = APP_ROLE;
   url.password = appPassword();
   return url.toString();

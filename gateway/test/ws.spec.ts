@@ -18,7 +18,7 @@ let gateway: RunningGateway;
 let production: RunningGateway;
 
 beforeAll(async () => {
-  subgraphs = await startTestSubgraphs(BASE, 'ensemble_gwtest_ws');
+  subgraphs = await startTestSubgraphs(BASE, 'gwtest_ws');
   const common = { supergraphSdl: subgraphs.supergraphSdl, subgraphUrls: subgraphs.urls, subgraphTimeoutMs: 1000, limits: LIMITS };
   gateway = await startGateway({ ...common, port: BASE + 10, production: false });
   production = await startGateway({ ...common, port: BASE + 11, production: true });

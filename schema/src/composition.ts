@@ -53,7 +53,11 @@ export async function loadSubgraphModules(name: SubgraphName, options: ComposeOp
   return { modules, origin: 'graphql-files' };
 }
 
-/** The subgraph's SDL as committed: guarded (throws on an unguarded root field), then printed. */
+/**
+ * The subgraph's SDL as committed: guarded (throws on an unguarded root
+ * field), then printed in the modules' own order (declared order is kept:
+ * enum values and fields reach clients' introspection in that order).
+ */
 export function printSubgraph(modules: SubgraphModule[]): string {
   const printed = printSubgraphSchema(buildGuardedSubgraphSchema(modules)).trimEnd();
   return `${SUBGRAPH_HEADER}${printed}\n`;
@@ -133,8 +137,10 @@ export function diffSummary(committed: string | null, generated: string, max = 1
     ...(lines.length > max ? [`  ${sign} … ${lines.length - max} more`] : []),
   ];
   const body = [...show('-', removed), ...show('+', added)];
+  if (body.length) return body.join('\n');
   // Same lines in another order still counts as stale.
-  return body.length ? body.join('\n') : '  (same lines, different order)';
+  const at = a.findIndex((line, i) => line !== b[i]);
+  return `  (same lines, different order; first difference at line ${at + 1}: ${JSON.stringify(a[at])} → ${JSON.stringify(b[at])})`;
 }
 
 /** Committed files that differ from what composition produces now. */

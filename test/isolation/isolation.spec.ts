@@ -108,9 +108,11 @@ async function firstError(op: string, variables: Record<string, unknown>, token:
   }
   const client = createClient({ url: stack.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
   try {
+    // A subscribe resolver's error arrives as a `next` with errors, then `complete`.
     const iterator = client.iterate({ query: op, variables });
-    await iterator.next();
-    return undefined;
+    const first = await iterator.next();
+    await iterator.return?.();
+    return (first.value as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined)?.errors?.[0];
   } catch (errors) {
     const list = (Array.isArray(errors) ? errors : [errors]) as Array<{ message: string; extensions?: { code?: string } }>;
     return list[0];

@@ -167,7 +167,8 @@ const analyticsModule: SubgraphModule = {
   resolvers: {},
 };
 
-export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** Any administrative connection: the suite's server (DATABASE_URL) or the local PostgreSQL. */
+export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestSubgraphs {
   urls: { tenants: string; content: string; analytics: string };
@@ -180,10 +181,23 @@ export interface TestSubgraphs {
   close(): Promise<void>;
 }
 
+async function retry<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (i >= attempts) throw error;
+      await sleep(100 * i);
+    }
+  }
+}
+
 /** Ports: base+1 tenants, base+2 content, base+3 analytics (never listening). */
 export async function startTestSubgraphs(basePort: number, channel: string): Promise<TestSubgraphs> {
-  const dbUrl = await ensureDatabase(ADMIN_URL, 'ens_gateway');
-  await ensureRoles(dbUrl);
+  // Test files run in parallel against one server: each has its own database,
+  // and the cluster-wide roles may be created by two files at once, so retry.
+  const dbUrl = await retry(() => ensureDatabase(ADMIN_URL, `ens_gateway_${channel}`));
+  await retry(() => ensureRoles(dbUrl));
   const counters = new Counters();
   const orm: MikroORM = await createOrm({ url: appUrl(dbUrl), poolMax: 2 });
   const pubsub = new PgPubSub(appUrl(dbUrl), channel);

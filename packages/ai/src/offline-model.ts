@@ -64,22 +64,29 @@ export function estimateTokens(value: string): number {
   return Math.max(1, Math.ceil(value.length / 4));
 }
 
+/** Credits per million tokens, the unit of billing.credit_rate rows ('mtok_input' / 'mtok_output'). */
 export interface CreditRate {
-  /** weighted tokens per credit */
-  tokensPerCredit: number;
-  /** how many input tokens one output token weighs (providers price output higher) */
-  outputWeight: number;
+  inputPerMtok: number;
+  outputPerMtok: number;
+  /** W8: the night batch's discount, in percent */
+  batchDiscountPct?: number;
 }
 
 /**
- * Credits an AI call costs (integers, at least 1). The rate is the caller's to
- * give (from the model catalogue); the default is the offline writer's own.
+ * The offline writer's own rate when the caller passes none: the standard
+ * tier's generation rate of the seeded catalogue. Callers that know the
+ * routed model pass its billing.credit_rate rows instead.
  */
-export function estimateCredits(usage: { inputTokens: number; outputTokens: number }, rate: CreditRate = { tokensPerCredit: 1000, outputWeight: 4 }): number {
-  const input = Math.max(0, Math.ceil(usage.inputTokens));
-  const output = Math.max(0, Math.ceil(usage.outputTokens));
-  if (!Number.isFinite(input) || !Number.isFinite(output)) throw badInput('token counts must be finite numbers');
-  return Math.max(1, Math.ceil((input + output * rate.outputWeight) / rate.tokensPerCredit));
+export const OFFLINE_CREDIT_RATE: CreditRate = { inputPerMtok: 60, outputPerMtok: 300 };
+
+/** Credits an AI call costs: whole credits, rounded up, at least 1. */
+export function estimateCredits(usage: { inputTokens: number; outputTokens: number }, rate: CreditRate = OFFLINE_CREDIT_RATE, options: { batch?: boolean } = {}): number {
+  const input = Math.ceil(usage.inputTokens);
+  const output = Math.ceil(usage.outputTokens);
+  if (!Number.isFinite(input) || !Number.isFinite(output) || input < 0 || output < 0) throw badInput('token counts must be non-negative numbers');
+  const full = (input * rate.inputPerMtok + output * rate.outputPerMtok) / 1_000_000;
+  const discounted = options.batch ? full * (1 - (rate.batchDiscountPct ?? 0) / 100) : full;
+  return Math.max(1, Math.ceil(discounted));
 }
 
 export function parseChannel(channel: string): Channel {
@@ -136,7 +143,8 @@ const FR_DETERMINER = /^(le|la|les|un|une|des|du|mon|ma|mes|ton|ta|tes|son|sa|se
 /** French noun phrase without its article ("le pain au levain" → "pain au levain"): the templates place it where a bare noun reads well. */
 /** Lower-cases a leading capital of a list item that is never a proper name (values, tone words, pains, goals). */
 function lowerItem(value: string): string {
-  return /^\p{Lu}\p{Ll}/u.test(value) ? value.charAt(0).toLowerCase() + value.slice(1) : value;
+  // "Friendly staff" → "friendly staff", "A calm place" → "a calm place"; not "I …" nor "SEO …".
+  return /^(?!I\s)\p{Lu}(\p{Ll}|\s)/u.test(value) ? value.charAt(0).toLowerCase() + value.slice(1) : value;
 }
 
 function bareFr(value: string): string {

@@ -8,6 +8,10 @@ export const definition: SubgraphDefinition = {
   internalRoutes(router, { orm }) {
     // The gateway resolves API keys here (it holds no database access).
     router.post('/api-keys/verify', async (req, res, next) => {
+      if (res.locals['identity']?.kind !== 'system') {
+        res.status(403).json({ error: 'gateway only' });
+        return;
+      }
       try {
         const key = typeof req.body?.key === 'string' ? req.body.key : '';
         const identity = await verifyApiKey(orm, key);

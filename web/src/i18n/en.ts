@@ -26,7 +26,9 @@ export const en = {
     email: 'Email',
     emailPlaceholder: 'you@company.com',
     password: 'Password',
+    togglePassword: 'Show or hide the password',
     submit: 'Sign in',
+    wrongCredentials: 'Wrong email or password.',
     failed: 'Sign-in failed',
   },
   shell: {

@@ -27,7 +27,9 @@ export const fr: Messages = {
     email: 'E-mail',
     emailPlaceholder: 'vous@entreprise.fr',
     password: 'Mot de passe',
+    togglePassword: 'Afficher ou masquer le mot de passe',
     submit: 'Se connecter',
+    wrongCredentials: 'E-mail ou mot de passe incorrect.',
     failed: 'Connexion impossible',
   },
   shell: {

@@ -8,7 +8,7 @@
 // commands (activities, timers) must keep the old path behind
 // `if (patched('<change-id>')) { new } else { old }`, then `deprecatePatch`
 // once no run of the old code remains open.
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   PIPELINE_STEPS,
   PROGRESS_QUERY,
@@ -108,10 +108,14 @@ export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Prom
     progress.status = 'completed';
     return { runId: run.runId, status: 'completed', steps: progress.steps };
   } catch (error) {
-    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const cancelled = isCancellation(error);
+    const message = cancelled ? 'cancelled' : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     mark(current, 'failed', message);
     progress.status = 'failed';
-    await bookkeeping.failRun({ tenantId: input.tenantId, month: input.month, workflowId, runId: run?.runId ?? null }, current, message);
+    // Recorded even when the run is being cancelled.
+    await CancellationScope.nonCancellable(() =>
+      bookkeeping.failRun({ tenantId: input.tenantId, month: input.month, workflowId, runId: run?.runId ?? null }, current, message));
+    if (cancelled) throw error;
     // Fail the execution too: the id reuse policy then lets a person restart a failed month.
     throw ApplicationFailure.nonRetryable(`monthly pipeline failed at ${current}: ${message}`, 'PIPELINE_FAILED');
   }

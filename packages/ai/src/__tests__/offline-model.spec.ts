@@ -257,16 +257,19 @@ describe('generateOffline', () => {
 });
 
 describe('estimateCredits', () => {
-  it('returns whole credits, at least one, growing with usage and weighting output higher', () => {
+  it('charges whole credits per million tokens, at least one, output priced as the rate says', () => {
     expect(estimateCredits({ inputTokens: 0, outputTokens: 0 })).toBe(1);
-    expect(estimateCredits({ inputTokens: 1000, outputTokens: 0 })).toBe(1);
-    expect(estimateCredits({ inputTokens: 1001, outputTokens: 0 })).toBe(2);
-    expect(estimateCredits({ inputTokens: 0, outputTokens: 1000 })).toBe(4);
-    expect(estimateCredits({ inputTokens: 500, outputTokens: 800 }, { tokensPerCredit: 100, outputWeight: 2 })).toBe(21);
+    expect(estimateCredits({ inputTokens: 1_000_000, outputTokens: 0 })).toBe(60);
+    expect(estimateCredits({ inputTokens: 0, outputTokens: 1_000_000 })).toBe(300);
+    expect(estimateCredits({ inputTokens: 1_000_000, outputTokens: 100_001 })).toBe(91);
+    const premium = { inputPerMtok: 300, outputPerMtok: 1500, batchDiscountPct: 50 };
+    expect(estimateCredits({ inputTokens: 200_000, outputTokens: 200_000 }, premium)).toBe(360);
+    expect(estimateCredits({ inputTokens: 200_000, outputTokens: 200_000 }, premium, { batch: true })).toBe(180);
     const blog = gen(PLUMBER_DNA, 'BLOG', 's').meta;
-    const sms = gen(PLUMBER_DNA, 'SMS', 's').meta;
     expect(Number.isInteger(estimateCredits(blog))).toBe(true);
-    expect(estimateCredits(blog)).toBeGreaterThan(estimateCredits(sms));
+    expect(estimateCredits({ inputTokens: blog.inputTokens * 1000, outputTokens: blog.outputTokens * 1000 }))
+      .toBeGreaterThan(estimateCredits({ inputTokens: blog.inputTokens, outputTokens: blog.outputTokens }));
+    expect(() => estimateCredits({ inputTokens: -1, outputTokens: 0 })).toThrow(/non-negative/);
   });
 });
 

@@ -463,7 +463,7 @@ function summarise(stats: BlockStats[]): Doc {
     d.statsSourced += s.statsSourced;
     d.quotes += s.quotes;
     d.quotesAttributed += s.quotesAttributed;
-    if (s.kind !== K_LIST) d.paragraphs.push(s.words);
+    if (s.kind !== K_LIST && s.words > 0) d.paragraphs.push(s.words);
     if (d.intro < 0 && s.words > 0) d.intro = i;
     for (let k = 0; k < s.sentences && d.lead.length < 2; k++) d.lead.push(k < 2 ? (s.lead >> (k * 2)) & 3 : 0);
   }
@@ -708,8 +708,8 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
     if (d.images === 0) checks.push(improve('image-alt', label, 0.3, 'The text has no image.', `Add a relevant image with an alt text${kp ? ` that mentions ${kpQ}` : ''}.`));
     else if (d.imagesWithAlt === 0) checks.push(problem('image-alt', label, `None of the ${plural(d.images, 'image')} has an alt text.`, 'Describe each image in its alt text: ![description](image.jpg).'));
     else if (d.imagesWithAlt < d.images) checks.push(improve('image-alt', label, 0.5, `${d.images - d.imagesWithAlt} of ${plural(d.images, 'image')} lack an alt text.`, 'Describe every image in its alt text.'));
-    else if (kp && d.imagesAltKp === 0) checks.push(improve('image-alt', label, 0.7, `All ${plural(d.images, 'image')} have alt text, but none mentions ${kpQ}.`, `Mention ${kpQ} in the alt text of one image where it fits.`));
-    else checks.push(good('image-alt', label, `All ${plural(d.images, 'image')} have alt text${kp ? `; ${d.imagesAltKp} mention ${kpQ}` : ''}.`));
+    else if (kp && d.imagesAltKp === 0) checks.push(improve('image-alt', label, 0.7, `Every image has an alt text (${d.images}), but none mentions ${kpQ}.`, `Mention ${kpQ} in the alt text of one image where it fits.`));
+    else checks.push(good('image-alt', label, `Every image has an alt text (${d.images})${kp ? `; ${d.imagesAltKp} mention ${kpQ}` : ''}.`));
   }
 
   // ---- SEO: length for the channel
@@ -777,7 +777,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       const n = lead.length;
       if (n === 0) checks.push(problem('answer-first', label, 'There is no text yet.', 'Open with one or two sentences that answer the reader\'s question directly.'));
       else if (hasKp || hasDef) checks.push(good('answer-first', label, `The first ${plural(n, 'sentence')} ${hasDef ? 'give a direct definition' : `answer on ${kpQ}`}${hasDef && hasKp ? ` and use ${kpQ}` : ''}, which answer engines can quote.`));
-      else checks.push(problem('answer-first', label, `The first ${plural(n, 'sentence')} neither ${kp ? `use ${kpQ} nor ` : ''}state a direct definition or answer.`, kp ? `Start with a direct answer such as "${kp.raw} ${fr ? 'est' : 'is'} …".` : `Start with a direct answer such as "X ${fr ? 'est' : 'is'} …".`));
+      else checks.push(problem('answer-first', label, `The first ${plural(n, 'sentence')} neither ${kp ? `use ${kpQ} nor ` : ''}state a direct definition or answer.`, kp ? `Start with a direct answer such as "${capitalise(kp.raw)} ${fr ? 'est' : 'is'} …".` : `Start with a direct answer such as "X ${fr ? 'est' : 'is'} …".`));
     }
     if (p.geo === 'full') {
       const label = 'Question headings';
@@ -817,7 +817,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       const label = 'Definitions';
       const expl = `${plural(d.definitions, 'definitional sentence')} ("X ${fr ? 'est un' : 'is a'} …")${kp ? `; ${d.kpDefinitions} about ${kpQ}` : ''}.`;
       if (d.definitions > 0) checks.push(good('definitions', label, expl));
-      else checks.push(improve('definitions', label, 0, 'The text defines nothing in the "X is a …" form answer engines quote.', kp ? `Add a one-sentence definition: "${kp.raw} ${fr ? 'est' : 'is'} …".` : `Define your main term in one sentence: "X ${fr ? 'est' : 'is'} …".`));
+      else checks.push(improve('definitions', label, 0, 'The text defines nothing in the "X is a …" form answer engines quote.', kp ? `Add a one-sentence definition: "${capitalise(kp.raw)} ${fr ? 'est' : 'is'} …".` : `Define your main term in one sentence: "X ${fr ? 'est' : 'is'} …".`));
     }
     {
       const label = 'Freshness date';
@@ -850,7 +850,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
     const group = CHECK_GROUP[c.id];
     if (c.penalty !== undefined) {
       penalty += c.penalty;
-      out.push({ id: c.id, group, label: c.label, score: -c.penalty, maxScore: 0, status: c.status, explanation: c.explanation, suggestion: c.suggestion });
+      out.push({ id: c.id, group, label: c.label, score: c.penalty === 0 ? 0 : -c.penalty, maxScore: 0, status: c.status, explanation: c.explanation, suggestion: c.suggestion });
       continue;
     }
     const max = w.checks[c.id] ?? 0;
@@ -898,6 +898,10 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       passiveShare: Number(pct(d.passiveSentences, d.sentences).toFixed(1)),
     },
   };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function clamp(n: number): number {

@@ -230,6 +230,8 @@ let wStat = false; // decimal number or number with a k/m/bn/x suffix
 let wYear = 0;
 let wUpper = false;
 let wLetterOnly = false;
+let wHeadHash = 0; // hash of the part before the first hyphen ("dit" in "dit-il")
+let wHeadEnd = -1;
 
 /**
  * Scans the word starting at i (a letter or digit): hyphens and apostrophes
@@ -254,6 +256,7 @@ function scanWord(text: string, i: number, n: number, fr: boolean, lex: Lexicon,
   let letterOnly = true;
   wUpper = (firstClass & CC_UPPER) !== 0;
   wClitic = false;
+  wHeadEnd = -1;
   let j = i;
   while (j < n) {
     const c = text.charCodeAt(j);
@@ -269,6 +272,10 @@ function scanWord(text: string, i: number, n: number, fr: boolean, lex: Lexicon,
     } else if ((c === 45 || c === 0x2010 || c === 0x2011) && !splitHyphen && j + 1 < n && classOf(text.charCodeAt(j + 1)) !== 0) {
       f = 45;
       letterOnly = false;
+      if (wHeadEnd < 0) {
+        wHeadEnd = j;
+        wHeadHash = h;
+      }
     } else if (
       (c === 39 || c === 0x2019) && j > i && j + 1 < n &&
       (classOf(text.charCodeAt(j + 1)) & CC_LETTER) !== 0 && (classOf(text.charCodeAt(j - 1)) & CC_LETTER) !== 0
@@ -834,7 +841,8 @@ export function analyseBlock(block: RawBlock, ctx: AnalysisContext): BlockStats 
       moneyPending = false;
       if (flags & F_SOURCE) sSource = true;
       if (fr && prevCliticD && (flags & F_APRES) !== 0) sSource = true;
-      if (flags & F_ATTRIB) {
+      // speech verbs, also inverted: "dit-il", "explique-t-elle"
+      if ((flags & F_ATTRIB) !== 0 || (wHeadEnd > 0 && (lookup(lex, wHeadHash, text, i, wHeadEnd) & F_ATTRIB) !== 0)) {
         sAttrib = true;
         anyAttribInBlock = true;
       }
@@ -1046,17 +1054,6 @@ function urlEnd(text: string, i: number, n: number): number {
   return j;
 }
 
-function findClose(text: string, from: number, ch: number): number {
-  // alt texts are short; bound the search so a stray "![" cannot scan the whole block
-  const limit = Math.min(text.length, from + 500);
-  for (let j = from; j < limit; j++) {
-    const c = text.charCodeAt(j);
-    if (c === ch) return j;
-    if (c === 10 && text.charCodeAt(j + 1) === 10) return -1;
-  }
-  return -1;
-}
-
 function firstToken(text: string, s: number, e: number): string {
   let a = s;
   while (a < e && isSpace(text.charCodeAt(a))) a++;
@@ -1104,27 +1101,26 @@ export function plainText(block: RawBlock): string {
   const t = block.text;
   const n = t.length;
   let out = '';
+  let nextBracket = -2;
+  let nextParen = -2;
   let i = block.contentStart;
   while (i < n) {
     const c = t.charCodeAt(i);
-    if (c === 33 && t.charCodeAt(i + 1) === 91) {
-      const cb = findClose(t, i + 2, 93);
-      const cp = cb > 0 && t.charCodeAt(cb + 1) === 40 ? t.indexOf(')', cb + 2) : -1;
-      if (cp > 0) {
-        i = cp + 1;
-        continue;
+    if (c === 91 || (c === 33 && t.charCodeAt(i + 1) === 91)) {
+      // [text](url) keeps its text, ![alt](src) disappears; cached positions keep this linear
+      const open = c === 91 ? i : i + 1;
+      if (nextBracket !== -1 && nextBracket <= open) nextBracket = t.indexOf(']', open + 1);
+      const cb = nextBracket;
+      if (cb > 0 && t.charCodeAt(cb + 1) === 40) {
+        if (nextParen !== -1 && nextParen <= cb + 1) nextParen = t.indexOf(')', cb + 2);
+        if (nextParen > 0) {
+          if (c === 91) out += t.slice(i + 1, cb);
+          i = nextParen + 1;
+          continue;
+        }
       }
     }
-    if (c === 91) {
-      const cb = findClose(t, i + 1, 93);
-      const cp = cb > 0 && t.charCodeAt(cb + 1) === 40 ? t.indexOf(')', cb + 2) : -1;
-      if (cp > 0) {
-        out += t.slice(i + 1, cb);
-        i = cp + 1;
-        continue;
-      }
-    }
-    if (c === 42 || c === 96 || (c === 95 && (i === 0 || !isWordCharAt(t, i - 1) || !isWordCharAt(t, i + 1)))) {
+    if (c === 42 || c === 96 || (c === 95 && (!isWordCharAt(t, i - 1) || !isWordCharAt(t, i + 1)))) {
       i++;
       continue;
     }
@@ -1140,10 +1136,25 @@ export function plainText(block: RawBlock): string {
     out += t[i];
     i++;
   }
-  return out.replace(/ {2,}/g, ' ').replace(/#+\s*$/, '').trim();
+  // closing hashes of an ATX heading ("## Title ##"), not "C#"; no regex on user text (/\s+$/ backtracks)
+  let end = out.length;
+  while (end > 0 && isSpace(out.charCodeAt(end - 1))) end--;
+  let h = end;
+  while (h > 0 && out.charCodeAt(h - 1) === 35) h--;
+  if (h < end && (h === 0 || isSpace(out.charCodeAt(h - 1)))) end = h;
+  return out.slice(0, end).replace(/ {2,}/g, ' ').trim();
 }
 
 function isWordCharAt(t: string, k: number): boolean {
   return k >= 0 && k < t.length && classOf(t.charCodeAt(k)) !== 0;
 }
 
+
+/** Syllables of one word as the scorer counts them (lexicon exceptions, then the language's rules). */
+export function countSyllables(word: string, lang: Lang): number {
+  const lex = lang === 'fr' ? FR : EN;
+  const flags = lookup(lex, hashString(foldRange(word, 0, word.length)), word, 0, word.length);
+  const override = (flags >>> SYL_SHIFT) & 31;
+  if (override !== 0) return override;
+  return lang === 'fr' ? syllablesFr(word, 0, word.length, flags) : syllablesEn(word, 0, word.length);
+}

@@ -4,6 +4,7 @@ import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { ContentItem, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
 import { badInput } from '@ensemble/tenancy/errors';
+import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
 import { createDraft, currentBodies, getItem, listItems, saveDraft, type DraftInput } from './studio.service.ts';
 import { scoreAndPublish, scoreTopic } from './scoring.service.ts';
 
@@ -18,7 +19,7 @@ function itemsByTenantLoader(ctx: RequestContext, limit: number) {
       const rows = await em.getConnection().execute<{ id: string; tenant_id: string }[]>(
         `select id, tenant_id from (select id, tenant_id, row_number() over (partition by tenant_id order by updated_at desc) as n
            from content.content_item where tenant_id = any(?::uuid[])) ranked where n <= ?`,
-        [tenantIds, limit], 'all', em.getTransactionContext());
+        [uuidArrayLiteral(tenantIds), limit], 'all', em.getTransactionContext());
       const items = rows.length ? await em.find(ContentItem, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { updatedAt: 'desc' } }) : [];
       const grouped = new Map<string, ContentItemRow[]>(tenantIds.map((t) => [t, []]));
       for (const item of items) grouped.get(item.tenantId)?.push(item);

@@ -3,7 +3,7 @@
 import type { EntityManager } from '@ensemble/db/orm';
 import { ContentItem, ContentVersion, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
 import { badInput, notFound } from '@ensemble/tenancy/errors';
-import { isUuid, newId } from '@ensemble/tenancy/ids';
+import { isUuid, newId, uuidArrayLiteral } from '@ensemble/tenancy/ids';
 
 export const CHANNELS = ['BLOG', 'LANDING_PAGE', 'LINKEDIN', 'FACEBOOK', 'INSTAGRAM', 'X', 'GOOGLE_BUSINESS', 'NEWSLETTER', 'EMAIL', 'SMS'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -66,6 +66,7 @@ export async function createDraft(em: EntityManager, tenantId: string, authorId:
     currentVersion: 1,
     createdBy: authorId,
   });
+  await em.flush(); // the version's composite foreign key needs the item first
   em.create(ContentVersion, { id: newId(), tenantId, itemId: item.id, version: 1, title: input.title, body: input.body, meta: {}, author: 'human' });
   await em.flush();
   return item;
@@ -99,6 +100,6 @@ export async function currentBodies(em: EntityManager, itemIds: readonly string[
   const rows = await em.getConnection().execute<{ item_id: string; body: string }[]>(
     `select v.item_id, v.body from content.content_item i
        join content.content_version v on v.tenant_id = i.tenant_id and v.item_id = i.id and v.version = i.current_version
-      where i.id = any(?::uuid[])`, [itemIds], 'all', em.getTransactionContext());
+      where i.id = any(?::uuid[])`, [uuidArrayLiteral(itemIds)], 'all', em.getTransactionContext());
   return new Map(rows.map((r) => [r.item_id, r.body]));
 }

@@ -1,13 +1,16 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { describeError } from '../../apollo/errors.ts';
+import { useErrorMessage } from '../common/useErrorMessage.ts';
 import { useSession } from './useSession.ts';
 
 export function LoginForm() {
   const { t } = useTranslation();
   const { login } = useSession();
+  const describe = useErrorMessage();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -28,7 +31,12 @@ export function LoginForm() {
   return (
     <form onSubmit={(event) => void submit(event)} noValidate={false}>
       <Stack gap="md">
-        {error ? <ErrorAlert error={error} title={t('login.failed')} /> : null}
+        {error ? (
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={t('login.failed')}>
+            {/* At sign-in, "unauthenticated" means wrong credentials, not an expired session. */}
+            {['UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND'].includes(describeError(error).code) ? t('login.wrongCredentials') : describe(error)}
+          </Alert>
+        ) : null}
         <TextInput
           label={t('login.email')}
           type="email"
@@ -41,6 +49,7 @@ export function LoginForm() {
         <PasswordInput
           label={t('login.password')}
           autoComplete="current-password"
+          visibilityToggleButtonProps={{ 'aria-label': t('login.togglePassword') }}
           required
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}

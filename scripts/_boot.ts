@@ -1,0 +1,14 @@
+import { startStack, freePorts } from './stack.ts';
+const stack = await startStack({ dataDir: '/tmp/ens-boot', ports: await freePorts(), web: false, log: console.log });
+console.log('UP', stack.gatewayUrl);
+const r = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { login(email: "client.admin@bakery.test", password: "ensemble-demo") { accessToken viewer { tenant { name kind } role } } }' }) });
+const j: any = await r.json(); console.log(JSON.stringify(j).slice(0, 300));
+const t = j.data?.login?.accessToken;
+const q = async (query: string) => { const r2 = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` }, body: JSON.stringify({ query }) }); return JSON.stringify(await r2.json()).slice(0, 600); };
+console.log(await q('{ brandDna { version document } }'));
+console.log(await q('{ viewer { tenant { name contentItems(limit: 3) { title } creditBalance { available budget } eventCount } } }'));
+console.log(await q('mutation { createDraft(input: { channel: BLOG, title: "Hello", body: "Some text" }) { id body currentVersion } }'));
+console.log(await q('mutation { startMonthlyPipeline { id month status steps { step status } } }'));
+await new Promise(r => setTimeout(r, 8000));
+console.log(await q('{ pipelineRuns { status steps { step status error } } }'));
+await stack.stop();
