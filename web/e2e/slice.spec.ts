@@ -139,7 +139,7 @@ describe('the client slice in Chromium', () => {
 
     // The client admin's own locale (fr) applies until a language is picked.
     await page.getByRole('link', { name: 'Marque' }).waitFor();
-    await page.getByRole('radio', { name: 'EN' }).check({ force: true });
+    await page.getByRole('group', { name: 'Language' }).getByText('EN', { exact: true }).click();
     await page.getByRole('link', { name: 'Brand' }).waitFor();
     await page.getByText(`Version ${brandDna.version}`).first().waitFor();
     for (const section of ['Identity', 'Values', 'Offers', 'Audiences', 'Tone of voice', 'Vocabulary', 'Proof points', 'Keywords', 'Channels']) {
@@ -160,12 +160,12 @@ describe('the client slice in Chromium', () => {
     await page.getByRole('meter', { name: 'Total score' }).waitFor({ timeout: 30_000 });
 
     await page.getByLabel('Focus keyphrase').fill('pain au levain');
-    await expect.poll(async () => check('Keyphrase in title').innerText(), { timeout: 15_000 }).toMatch(/Problem/);
-    const titleCheckBefore = await check('Keyphrase in title').innerText();
+    await expect.poll(async () => check('Keyphrase in title').textContent(), { timeout: 15_000 }).toMatch(/Problem/);
+    const titleCheckBefore = await check('Keyphrase in title').textContent();
     expect(titleCheckBefore).toMatch(/Problem/);
 
     await page.getByLabel('Title').fill('Pain au levain : notre méthode au fournil');
-    await expect.poll(async () => check('Keyphrase in title').innerText(), { timeout: 15_000 }).toMatch(/Good/);
+    await expect.poll(async () => check('Keyphrase in title').textContent(), { timeout: 15_000 }).toMatch(/Good/);
 
     const before = await totalScore();
     await page
@@ -177,13 +177,13 @@ describe('the client slice in Chromium', () => {
           'Parce que la fermentation lente rend le pain plus digeste et plus savoureux. Nos farines bio sont moulues sur meule.',
       );
     await expect.poll(totalScore, { timeout: 15_000 }).not.toBe(before);
-    expect(await check('Keyphrase in introduction').innerText()).toMatch(/Good/);
+    expect(await check('Keyphrase in introduction').textContent()).toMatch(/Good/);
     await page.getByText('Up to date').waitFor();
     await shot('03-studio');
 
     await page.getByRole('button', { name: 'Save version' }).click();
     await page.getByRole('status').filter({ hasText: 'Version 2 saved' }).waitFor();
-    expect(await page.getByTestId('draft-version').innerText()).toBe('Version 2');
+    expect(await page.getByTestId('draft-version').textContent()).toBe('Version 2');
 
     // Scores were pushed, never polled: one scoreDraft per edit burst, no repeated reads.
     expect(graphqlRequests.filter((r) => r.operationName === 'StudioItem').length).toBeLessThanOrEqual(1);
@@ -242,7 +242,7 @@ describe('the client slice in Chromium', () => {
   it('shows a distributor its tenants, in French', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);
-    await page.getByRole('radio', { name: 'FR' }).check({ force: true });
+    await page.getByRole('group', { name: 'Language' }).getByText('FR', { exact: true }).click();
     await page.getByRole('textbox', { name: 'E-mail', exact: true }).fill(stack.demo.logins.distributorAdmin.email);
     await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(stack.demo.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();

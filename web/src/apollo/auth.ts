@@ -1,12 +1,15 @@
 // Session tokens: the access token lives only in memory (a page reload or an
 // XSS-readable store never holds it); the refresh token is kept in
 // localStorage so a reload can resume the session through refreshSession.
+import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print } from 'graphql';
 import { REFRESH_SESSION_MUTATION } from '../modules/auth/auth.graphql.ts';
 import type { AuthPayload } from '../modules/auth/auth.graphql.ts';
 import { describeError } from './errors.ts';
 
 const REFRESH_KEY = 'ensemble.refreshToken';
+// With __typename, as Apollo would send it: the viewer in the answer is written to the cache through fragments.
+const REFRESH_QUERY = print(addTypenameToDocument(REFRESH_SESSION_MUTATION));
 /** Refresh a little before expiry so a request never leaves with a token about to lapse. */
 const EXPIRY_MARGIN_MS = 30_000;
 
@@ -90,7 +93,7 @@ async function requestRefresh(refreshToken: string): Promise<AuthPayload | null>
   const response = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-    body: JSON.stringify({ query: print(REFRESH_SESSION_MUTATION), variables: { refreshToken }, operationName: 'RefreshSession' }),
+    body: JSON.stringify({ query: REFRESH_QUERY, variables: { refreshToken }, operationName: 'RefreshSession' }),
   });
   let body: { data?: { refreshSession?: AuthPayload } | null; errors?: Array<{ message?: string; extensions?: { code?: string } }> };
   try {

@@ -38,7 +38,7 @@ import {
 } from '@ensemble/subgraph-content/pipeline/pipeline.service';
 import { buildMonthBrief, topicForSlot, type MonthBrief } from '@ensemble/subgraph-content/pipeline/month-brief';
 import { uuidV5 } from '@ensemble/subgraph-content/pipeline/deterministic-id';
-import { sql } from '@ensemble/subgraph-content/pipeline/sql';
+import { sql, toDateOrNull } from '@ensemble/subgraph-content/pipeline/sql';
 import { getRunSlot, planLimits, planRun, slotOrdinal } from '@ensemble/subgraph-content/planning/planning.service';
 import { MAX_OUTPUT_TOKENS, contentModeOf, estimateInputTokens, failJob, openJob, saveGeneratedContent, setJobReservation } from '@ensemble/subgraph-content/generation/generation.service';
 import { SITE_CHANNELS, isDue, listRunItems, markScheduled, publishToSite } from '@ensemble/subgraph-content/publication/publication.service';
@@ -239,9 +239,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     async ingestion(ref: RunRef): Promise<void> {
       await recorded(ref, 'ingestion', () => tx(ref.tenantId, async (em) => {
         const tenant = await tenantOf(em, ref.tenantId);
-        const [previous] = await sql<{ id: string; month: string; started_at: Date }>(em,
+        const [previous] = await sql<{ id: string; month: string; started_at: unknown }>(em,
           `select id, month, started_at from content.pipeline_run where month < ? order by month desc limit 1`, [ref.month]);
-        const since = previous?.started_at ?? null;
+        const since = toDateOrNull(previous?.started_at);
         const sources = await onboardingSourcesSince(em, since);
         // Last month, in the client's own time zone.
         const monthStart = DateTime.fromISO(`${ref.month}-01`, { zone: tenant.timeZone });

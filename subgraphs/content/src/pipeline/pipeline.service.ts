@@ -21,7 +21,7 @@ import {
 } from '@ensemble/workflow-contracts/pipeline';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { sql, type Row } from './sql.ts';
+import { sql, toDate, toDateOrNull, type Row } from './sql.ts';
 
 export interface PipelineStepView {
   step: PipelineStepName;
@@ -70,8 +70,8 @@ function runFrom(row: Row, steps: PipelineStepView[]): PipelineRunView {
     status: row.status as PipelineStatus,
     brief: (row.brief ?? {}) as Record<string, unknown>,
     dnaSnapshotId: (row.dna_snapshot_id as string | null) ?? null,
-    startedAt: row.started_at as Date,
-    finishedAt: (row.finished_at as Date | null) ?? null,
+    startedAt: toDate(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
     steps,
   };
 }
@@ -84,8 +84,8 @@ function stepFrom(row: Row): PipelineStepView {
     attempts: row.attempts as number,
     result: (row.result as Record<string, unknown> | null) ?? null,
     error: (row.error as string | null) ?? null,
-    startedAt: (row.started_at as Date | null) ?? null,
-    finishedAt: (row.finished_at as Date | null) ?? null,
+    startedAt: toDateOrNull(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
   };
 }
 
@@ -93,7 +93,8 @@ async function withSteps(em: EntityManager, runs: Row[]): Promise<PipelineRunVie
   if (runs.length === 0) return [];
   const steps = await sql(em,
     `select run_id, step, position, status, attempts, result, error, started_at, finished_at
-       from content.pipeline_step where run_id = any(?::uuid[]) order by run_id, position`, [runs.map((r) => r.id)]);
+       from content.pipeline_step where run_id in (select jsonb_array_elements_text(?::jsonb)::uuid)
+      order by run_id, position`, [JSON.stringify(runs.map((r) => r.id))]);
   return runs.map((run) => runFrom(run, steps.filter((s) => s.run_id === run.id).map(stepFrom)));
 }
 
@@ -141,9 +142,9 @@ export async function openRun(em: EntityManager, input: { tenantId: string; mont
   const runId = row!.id as string;
   await sql(em,
     `insert into content.pipeline_step (tenant_id, run_id, step, position)
-     select ?, ?, s.step, s.position from unnest(?::text[]) with ordinality as s(step, position)
+     select ?, ?, s.step, s.position from jsonb_array_elements_text(?::jsonb) with ordinality as s(step, position)
      on conflict (tenant_id, run_id, step) do nothing`,
-    [input.tenantId, runId, [...PIPELINE_STEPS]]);
+    [input.tenantId, runId, JSON.stringify(PIPELINE_STEPS)]);
   await sql(em, `update content.pipeline_step set status = 'pending', error = null where run_id = ? and status = 'failed'`, [runId]);
   return { run: (await findRun(em, runId))!, created };
 }

@@ -3,7 +3,7 @@
 // retried activity, a restarted failed month) finds the slots it made.
 import type { EntityManager } from '@ensemble/db/orm';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
-import { sql } from '../pipeline/sql.ts';
+import { sql, toDate } from '../pipeline/sql.ts';
 import { planMonthSlots, type ChannelKind, type SlotPlan } from './slot-plan.ts';
 
 export interface PlanLimits {
@@ -45,7 +45,7 @@ function slotFrom(row: Record<string, unknown>): RunSlot {
   return {
     id: row.id as string,
     channel: row.channel as ChannelKind,
-    scheduledAt: row.scheduled_at as Date,
+    scheduledAt: toDate(row.scheduled_at),
     status: row.status as RunSlot['status'],
     itemId: (row.item_id as string | null) ?? null,
     reason: (row.reason as string | null) ?? null,
@@ -71,7 +71,7 @@ export async function getRunSlot(em: EntityManager, runId: string, slotId: strin
 export async function slotOrdinal(em: EntityManager, runId: string, slot: RunSlot): Promise<number> {
   const [row] = await sql<{ n: string }>(em,
     `select count(*) as n from content.calendar_slot
-      where pipeline_run_id = ? and (scheduled_at, id) < (?::timestamptz, ?::uuid)`, [runId, slot.scheduledAt, slot.id]);
+      where pipeline_run_id = ? and (scheduled_at, id) < (?::timestamptz, ?::uuid)`, [runId, slot.scheduledAt.toISOString(), slot.id]);
   return Number(row?.n ?? 0);
 }
 
@@ -95,15 +95,14 @@ export async function planRun(em: EntityManager, input: PlanRunInput): Promise<{
   });
   let created = 0;
   if (plan.slots.length > 0) {
+    // Arrays travel as one JSON parameter (the ORM would expand a JS array into a list).
+    const rows = plan.slots.map((s) => ({ id: slotIdFor(input.runId, s.channel, s.index), channel: s.channel, at: s.scheduledAt.toISOString() }));
     const inserted = await sql(em,
       `insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, pipeline_run_id)
        select s.id, ?::uuid, s.channel, s.at, 'planned', ?::uuid
-         from unnest(?::uuid[], ?::text[], ?::timestamptz[]) as s(id, channel, at)
+         from jsonb_to_recordset(?::jsonb) as s(id uuid, channel text, at timestamptz)
        on conflict (id) do nothing returning id`,
-      [input.tenantId, input.runId,
-        plan.slots.map((s) => slotIdFor(input.runId, s.channel, s.index)),
-        plan.slots.map((s) => s.channel),
-        plan.slots.map((s) => s.scheduledAt.toISOString())]);
+      [input.tenantId, input.runId, JSON.stringify(rows)]);
     created = inserted.length;
   }
   return { plan, slots: await listRunSlots(em, input.runId), created };

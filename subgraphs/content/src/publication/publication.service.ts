@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
 import type { EntityManager } from '@ensemble/db/orm';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
-import { sql } from '../pipeline/sql.ts';
+import { sql, toDate, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 import { renderSitePage } from './site-render.ts';
 import { utmTagsFor } from './utm.ts';
@@ -56,8 +56,8 @@ export async function listRunItems(em: EntityManager, runId: string): Promise<Ru
     metaDescription: (r.meta_description as string | null) ?? null,
     version: r.current_version as number,
     body: r.body as string,
-    scheduledAt: (r.scheduled_at as Date | null) ?? null,
-    createdAt: r.created_at as Date,
+    scheduledAt: toDateOrNull(r.scheduled_at),
+    createdAt: toDate(r.created_at),
   }));
 }
 

@@ -3,7 +3,8 @@
 // English, Kandel & Moles for French) and answer engines (GEO: answer first,
 // question headings, sourced statistics, citations, quotations, definitions,
 // freshness), penalising keyword stuffing. Every check says why, with numbers,
-// and what to do. The weights below are the single table C4 will learn per client.
+// and what to do (messages in English; examples follow the text's language).
+// The weights below are the single table C4 will learn per client.
 import { badInput } from '@ensemble/tenancy/errors';
 import { codePointLength, smsLength, xWeightedLength } from './seo-channel-limits.ts';
 import { hashString } from './seo-lexicon.ts';
@@ -359,13 +360,13 @@ function runScore(input: ScoreInput, options: ScoreOptions, cache: BlockCache | 
   const kp = cache ? cache.keyphrase(v.keyphrase, v.lang) : v.keyphrase ? prepareKeyphrase(v.keyphrase, v.lang) : null;
   const ctx = analysisContext(v.lang, kp);
   const raw = parseBlocks(v.body);
-  const stats: BlockStats[] = new Array<BlockStats>(raw.length);
+  let stats: BlockStats[];
   if (cache) {
     const ctxKey = `${v.lang}\u0000${kp ? kp.canonical : ''}`;
     const seed = hashString(ctxKey);
-    for (let i = 0; i < raw.length; i++) stats[i] = cache.analyse(raw[i] as RawBlock, ctx, ctxKey, seed);
+    stats = raw.map((b) => cache.analyse(b, ctx, ctxKey, seed));
   } else {
-    for (let i = 0; i < raw.length; i++) stats[i] = analyseBlock(raw[i] as RawBlock, ctx);
+    stats = raw.map((b) => analyseBlock(b, ctx));
   }
   return evaluate(v, ctx, raw, stats, weights, now);
 }
@@ -760,7 +761,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       const label = 'Passive voice';
       const share = pct(d.passiveSentences, d.sentences);
       const expl = `${d.passiveSentences} of ${plural(d.sentences, 'sentence')} (${fmt(share, 0)} %) use the passive voice (${fr ? 'être + participe passé' : 'be + past participle'}). Target: at most 10 %.`;
-      const suggestion = fr ? 'Mettez le sujet qui agit en tête : « L\'équipe a publié le rapport » plutôt que « Le rapport a été publié ».' : 'Put the actor first: "The team published the report" rather than "The report was published".';
+      const suggestion = fr ? 'Put the actor first: « L\'équipe a publié le rapport » rather than « Le rapport a été publié ».' : 'Put the actor first: "The team published the report" rather than "The report was published".';
       if (share <= 10) checks.push(good('passive-voice', label, expl));
       else if (share <= 15) checks.push(improve('passive-voice', label, 0.5, expl, suggestion));
       else checks.push(problem('passive-voice', label, expl, suggestion));
@@ -785,7 +786,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       const questions = sub.filter((h) => h.question);
       const answered = questions.filter((h) => h.answered).length;
       const expl = `${questions.length} of ${plural(sub.length, 'subheading')} are questions; ${answered} answered by the text under them.`;
-      const suggestion = fr ? 'Formulez des intertitres comme les questions des lecteurs (« Comment … ? », « Pourquoi … ? ») et répondez juste en dessous.' : 'Phrase subheadings as the questions readers ask ("How …?", "What is …?") and answer right below each.';
+      const suggestion = fr ? 'Phrase subheadings as the questions readers ask (« Comment … ? », « Pourquoi … ? ») and answer right below each.' : 'Phrase subheadings as the questions readers ask ("How …?", "What is …?") and answer right below each.';
       if (answered >= 2 || (answered >= 1 && answered / sub.length >= 0.3)) checks.push(good('question-headings', label, expl));
       else if (questions.length > 0) checks.push(improve('question-headings', label, 0.5, expl, suggestion));
       else checks.push(problem('question-headings', label, sub.length === 0 ? 'The text has no subheadings, so none is phrased as a question.' : expl, suggestion));
@@ -793,8 +794,8 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
     {
       const label = 'Statistics with sources';
       const expl = `${plural(d.statSentences, 'sentence')} with figures (percentages, amounts, decimals); ${d.statsSourced} cite a source ("${fr ? 'selon' : 'according to'}", a study or a link) in or next to the sentence.`;
-      const suggestion = fr ? 'Citez la source de chaque chiffre : « Selon l\'Insee (2024), 38 % … » avec un lien.' : 'Give each figure its source: "According to Statistics Canada (2024), 38 % …" with a link.';
-      if (d.statSentences === 0) checks.push(problem('statistics-sources', label, 'The text contains no statistic.', fr ? 'Ajoutez un chiffre précis et sa source : « Selon [source], 42 % … ».' : 'Add a precise figure with its source: "According to [source], 42 % …".'));
+      const suggestion = fr ? 'Give each figure its source: « Selon Statistique Canada (2024), 38 % … » with a link.' : 'Give each figure its source: "According to Statistics Canada (2024), 38 % …" with a link.';
+      if (d.statSentences === 0) checks.push(problem('statistics-sources', label, 'The text contains no statistic.', fr ? 'Add a precise figure with its source: « Selon [source], 42 % … ».' : 'Add a precise figure with its source: "According to [source], 42 % …".'));
       else if (d.statsSourced === 0) checks.push(improve('statistics-sources', label, 0.4, expl, suggestion));
       else if (d.statsSourced * 2 < d.statSentences) checks.push(improve('statistics-sources', label, 0.75, expl, suggestion));
       else checks.push(good('statistics-sources', label, expl));
@@ -810,8 +811,8 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       const label = 'Quotations';
       const expl = `${plural(d.quotes, 'quotation')} of three words or more; ${d.quotesAttributed} attributed (a speech verb or "— Name").`;
       if (d.quotesAttributed > 0) checks.push(good('quotations', label, expl));
-      else if (d.quotes > 0) checks.push(improve('quotations', label, 0.5, expl, fr ? 'Attribuez la citation : « … », explique Marie Tremblay, directrice de …' : 'Attribute the quotation: "…", says Jane Doe, head of …'));
-      else checks.push(improve('quotations', label, 0, 'The text quotes nobody.', fr ? 'Ajoutez une citation d\'un expert avec son nom et son rôle.' : 'Add a quotation from an expert, with name and role.'));
+      else if (d.quotes > 0) checks.push(improve('quotations', label, 0.5, expl, fr ? 'Attribute the quotation: « … », explique Marie Tremblay, directrice de …' : 'Attribute the quotation: "…", says Jane Doe, head of …'));
+      else checks.push(improve('quotations', label, 0, 'The text quotes nobody.', fr ? 'Add a quotation from an expert, with name and role (« … », souligne …).' : 'Add a quotation from an expert, with name and role.'));
     }
     {
       const label = 'Definitions';
@@ -878,7 +879,7 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
   const missing = (['seo', 'readability', 'geo'] as const).filter((g) => groupScore(g) === null);
   const explanation =
     `Total ${total} = (${parts.join(' + ')}) / ${weightSum}${penalty > 0 ? ` − ${penalty} keyword-stuffing penalty` : ''}.` +
-    (missing.length > 0 ? ` No ${missing.map((g) => (g === 'seo' ? 'SEO' : g === 'geo' ? 'GEO' : g)).join(' or ')} check applies to a ${p.name}.` : '');
+    (missing.length > 0 ? ` No ${missing.map((g) => (g === 'seo' ? 'SEO' : g === 'geo' ? 'GEO' : g)).join(' or ')} check applies to the ${p.name} channel.` : '');
 
   return {
     total,

@@ -19,11 +19,22 @@ export interface DraftInput {
 }
 
 const MAX_BODY_CHARS = 200_000;
-const LOCALE = /^[a-z]{2}(-[A-Z]{2})?$/;
+// The languages the scorer and the offline model write in.
+const LOCALE = /^(en|fr)(-[A-Z]{2})?$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+export interface ValidDraft {
+  channel: Channel;
+  title: string;
+  body: string;
+  keyphrase: string | null;
+  slug: string | null;
+  metaDescription: string | null;
+  locale: string;
+}
+
 /** Validates and normalises studio input; throws BAD_USER_INPUT naming the field. */
-export function validateDraft(input: DraftInput): Required<DraftInput> {
+export function validateDraft(input: DraftInput): ValidDraft {
   if (!CHANNELS.includes(input.channel)) throw badInput('Unknown channel', 'channel');
   const title = input.title.trim();
   if (title.length > 300) throw badInput('Title must be at most 300 characters', 'title');
@@ -35,8 +46,12 @@ export function validateDraft(input: DraftInput): Required<DraftInput> {
   const metaDescription = input.metaDescription?.trim() || null;
   if (metaDescription && metaDescription.length > 400) throw badInput('Meta description must be at most 400 characters', 'metaDescription');
   const locale = input.locale?.trim() || 'en';
-  if (!LOCALE.test(locale)) throw badInput('Locale must look like "en" or "fr-FR"', 'locale');
+  if (!LOCALE.test(locale)) throw badInput('Locale must be English or French, like "en" or "fr-FR"', 'locale');
   return { channel: input.channel, title, body: input.body, keyphrase, slug, metaDescription, locale };
+}
+
+function storedChannel(channel: Channel): ContentItemRow['channel'] {
+  return channel.toLowerCase() as ContentItemRow['channel'];
 }
 
 export async function getItem(em: EntityManager, id: string): Promise<ContentItemRow> {
@@ -46,7 +61,7 @@ export async function getItem(em: EntityManager, id: string): Promise<ContentIte
 }
 
 export async function listItems(em: EntityManager, tenantIds: readonly string[], limit: number): Promise<ContentItemRow[]> {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badInput('limit must be between 1 and 200', 'limit');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput('limit must be between 1 and 1000', 'limit');
   return em.find(ContentItem, { tenantId: { $in: [...tenantIds] } }, { orderBy: { updatedAt: 'desc' }, limit });
 }
 
@@ -55,7 +70,7 @@ export async function createDraft(em: EntityManager, tenantId: string, authorId:
   const item = em.create(ContentItem, {
     id: newId(),
     tenantId,
-    channel: input.channel.toLowerCase(),
+    channel: storedChannel(input.channel),
     title: input.title,
     status: 'draft',
     mode: 'manual',
@@ -80,7 +95,7 @@ export async function saveDraft(em: EntityManager, id: string, raw: DraftInput):
   await em.refresh(item);
   const version = item.currentVersion + 1;
   Object.assign(item, {
-    channel: input.channel.toLowerCase(),
+    channel: storedChannel(input.channel),
     title: input.title,
     keyphrase: input.keyphrase,
     slug: input.slug,

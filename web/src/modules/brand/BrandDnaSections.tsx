@@ -153,17 +153,19 @@ export function BrandDnaSections({ view }: { view: BrandDnaView }) {
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
           {view.offers.map((offer) => (
             <Card key={offer.name} withBorder radius="md" padding="md" bg="var(--mantine-color-gray-0)">
-              <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
-                <Text fw={600} size="sm">
-                  {offer.name}
+              <Text fw={600} size="sm">
+                {offer.name}
+              </Text>
+              {offer.price ? (
+                <Text size="sm" fw={700} c="brand.7" mt={2}>
+                  <Price price={offer.price} />
+                  {offer.unit ? (
+                    <Text span size="xs" fw={500} c="dimmed">
+                      {` / ${offer.unit}`}
+                    </Text>
+                  ) : null}
                 </Text>
-                {offer.price ? (
-                  <Badge variant="filled" color="brand" radius="sm" size="lg" tt="none" style={{ flexShrink: 0 }}>
-                    <Price price={offer.price} />
-                    {offer.unit ? ` / ${offer.unit}` : ''}
-                  </Badge>
-                ) : null}
-              </Group>
+              ) : null}
               {offer.description ? (
                 <Text size="sm" c="dimmed" mt={6}>
                   {offer.description}
@@ -294,7 +296,20 @@ export function BrandDnaSections({ view }: { view: BrandDnaView }) {
 
       {view.competitors.length > 0 ? (
         <BrandSection title={t('brand.sections.competitors')} icon={IconSwords} empty={false}>
-          <Chips items={view.competitors} color="gray" />
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            {view.competitors.map((competitor) => (
+              <div key={competitor.label}>
+                <Text size="sm" fw={600}>
+                  {competitor.label}
+                </Text>
+                {competitor.detail ? (
+                  <Text size="sm" c="dimmed">
+                    {competitor.detail}
+                  </Text>
+                ) : null}
+              </div>
+            ))}
+          </SimpleGrid>
         </BrandSection>
       ) : null}
 

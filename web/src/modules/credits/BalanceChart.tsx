@@ -14,6 +14,8 @@ export function BalanceChart({ balance }: { balance: CreditBalance }) {
     { key: 'available', label: t('credits.available'), value: balance.available, color: 'var(--mantine-color-teal-5)' },
   ];
   const total = segments.reduce((sum, s) => sum + s.value, 0);
+  // Zero-sized slices would still draw their padding gap.
+  const drawn = total > 0 ? segments.filter((s) => s.value > 0) : [{ key: 'empty', label: '', value: 1, color: 'var(--mantine-color-gray-2)' }];
   const usedShare = balance.budget > 0 ? Math.round(((balance.consumed + balance.reserved) / balance.budget) * 100) : 0;
   const summary = t('credits.chartSummary', {
     consumed: formatNumber(balance.consumed, i18n.language),
@@ -31,18 +33,18 @@ export function BalanceChart({ balance }: { balance: CreditBalance }) {
         <figure style={{ margin: 0, position: 'relative', width: 200, height: 200, flexShrink: 0 }} aria-label={summary} role="img">
           <PieChart width={200} height={200}>
             <Pie
-              data={total > 0 ? segments : [{ key: 'empty', label: '', value: 1, color: 'var(--mantine-color-gray-2)' }]}
+              data={drawn}
               dataKey="value"
               nameKey="label"
               innerRadius={66}
               outerRadius={94}
-              paddingAngle={total > 0 ? 2 : 0}
+              paddingAngle={drawn.length > 1 ? 2 : 0}
               startAngle={90}
               endAngle={-270}
               stroke="none"
               isAnimationActive={false}
             >
-              {(total > 0 ? segments : [{ key: 'empty', color: 'var(--mantine-color-gray-2)' }]).map((segment) => (
+              {drawn.map((segment) => (
                 <Cell key={segment.key} fill={segment.color} />
               ))}
             </Pie>

@@ -3,7 +3,7 @@ import { isAppError } from '@ensemble/tenancy/errors';
 import { buildJsonLd, createIncrementalScorer, scoreContent, type ScoreInput, type ScoreResult } from '../seo-scorer.ts';
 import { countSyllables, parseBlocks } from '../seo-text-analysis.ts';
 import { smsLength, xWeightedLength } from '../seo-channel-limits.ts';
-import { BAD_EN, GOOD_EN, GOOD_EN_BODY, GOOD_FR, NOW, withExtraParagraph } from './seo-samples.ts';
+import { BAD_EN, GOOD_EN, GOOD_EN_BODY, GOOD_FR, GOOD_FR_BODY, NOW, withExtraParagraph } from './seo-samples.ts';
 
 const score = (input: ScoreInput): ScoreResult => scoreContent(input, { now: NOW });
 const check = (r: ScoreResult, id: string) => {
@@ -155,6 +155,13 @@ describe('checks flip between GOOD and PROBLEM', () => {
 
     expect(status({ ...GOOD_EN, body: GOOD_EN_BODY.replaceAll('2025 ', '') }, 'freshness')).toBe('IMPROVE');
     expect(check(scoreContent(GOOD_EN, { now: new Date('2031-01-01') }), 'freshness').explanation).toContain('6 years ago');
+  });
+
+  it('attributes French quotations, also with an inverted speech verb', () => {
+    const fr = (body: string) => check(score({ ...GOOD_FR, body: `${GOOD_FR_BODY.split('\n\n')[0]}\n\n${body}` }), 'quotations').status;
+    expect(fr('« Le contenu utile gagne toujours », dit-il. Il sourit.')).toBe('GOOD');
+    expect(fr('« Le contenu utile gagne toujours », explique-t-elle.')).toBe('GOOD');
+    expect(fr('« Le contenu utile gagne toujours ». Il sourit.')).toBe('IMPROVE');
   });
 
   it('links: internal vs outbound depends on the site host', () => {
@@ -369,6 +376,28 @@ describe('total and weights', () => {
     expect(check(heavierTitle, 'keyphrase-title').maxScore).toBe(50);
     expect(heavierTitle.seo).toBeLessThan(r.seo);
     expectBadInput(() => scoreContent(BAD_EN, { weights: { checks: { h1: -1 } } }));
+  });
+});
+
+describe('hostile input', () => {
+  it('stays linear on unbalanced Markdown, long runs and huge words', () => {
+    const bodies = [
+      '[a]('.repeat(60_000),
+      '!['.repeat(100_000),
+      `etc.${' '.repeat(200_000)}x`,
+      `## a${' #'.repeat(100_000)}`,
+      '.)'.repeat(100_000),
+      'a'.repeat(300_000),
+      '"'.repeat(200_000),
+      `${'word '.repeat(40_000)}`,
+    ];
+    for (const body of bodies) {
+      const t = performance.now();
+      const r = scoreContent({ channel: 'BLOG', title: 'T', body, keyphrase: 'a word', locale: 'en' }, { now: NOW });
+      expect(r.total).toBeGreaterThanOrEqual(0);
+      buildJsonLd({ channel: 'BLOG', title: 'T', body, locale: 'en' }, { url: 'https://e.com/', datePublished: '2025-01-01', authorName: 'A', publisherName: 'P' });
+      expect(performance.now() - t, body.slice(0, 10)).toBeLessThan(3000);
+    }
   });
 });
 
