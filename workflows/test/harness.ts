@@ -70,8 +70,20 @@ export async function startPipelineHarness(options: { now?: () => Date; label?: 
     stops.push(async () => {
       const c = new pg.Client({ connectionString: server });
       await c.connect();
-      await c.query(`drop database if exists ${pg.escapeIdentifier(dbName)} with (force)`);
-      await c.end();
+      try {
+        // Pools close asynchronously: give their last connections a moment before forcing.
+        for (let i = 0; ; i += 1) {
+          try {
+            await c.query(`drop database if exists ${pg.escapeIdentifier(dbName)}${i >= 20 ? ' with (force)' : ''}`);
+            break;
+          } catch (error) {
+            if (i >= 20) throw error;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     });
     await migrate(adminUrl);
     await seed(adminUrl);

@@ -12,6 +12,7 @@ import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import { withTenant } from '@ensemble/db/orm';
 import { DEMO } from '@ensemble/db/seed';
 import { BAKERY_DNA, FITNESS_DNA, RIAD_DNA } from '@ensemble/db/seed/demo-brands';
+import { PLANS } from '@ensemble/db/seed/catalogue';
 import type { Identity } from '@ensemble/tenancy/identity';
 import { getBalance } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
 import { countEvents } from '@ensemble/subgraph-analytics/events/event.service';
@@ -25,6 +26,9 @@ import { startPipelineHarness, type PipelineHarness } from './harness.ts';
 const FITNESS = DEMO.tenants.fitness;
 const BAKERY = DEMO.tenants.bakery;
 const MONTH = '2026-01';
+// The demo subscriptions: fitness on Atlas Pro, bakery on Growth (db/src/seed.ts).
+const FITNESS_POSTS = PLANS.find((p) => p.code === 'atlas-pro')!.limits.posts_per_month!;
+const BAKERY_POSTS = PLANS.find((p) => p.code === 'growth')!.limits.posts_per_month!;
 
 let h: PipelineHarness;
 let schema: ReturnType<typeof buildGuardedSubgraphSchema>;
@@ -130,7 +134,7 @@ describe('monthly pipeline, end to end', () => {
     const again = await gql<{ startMonthlyPipeline: RunResult }>(ctx, mutation, { m: MONTH });
     expect(again.data!.startMonthlyPipeline.id).toBe(runId);
     const executions = [];
-    for await (const e of h.temporal.workflow.list({ query: `WorkflowId = '${run.workflowId}'` })) executions.push(e);
+    for await (const e of h.temporal.workflow.list({ query: `WorkflowId = '${run.workflowId}' AND TaskQueue = '${h.taskQueue}'` })) executions.push(e);
     expect(executions).toHaveLength(1);
     const rows = await h.admin.query('select count(*)::int as n from content.pipeline_run where tenant_id = $1 and month = $2', [FITNESS, MONTH]);
     expect(rows.rows[0].n).toBe(1);
@@ -144,14 +148,14 @@ describe('monthly pipeline, end to end', () => {
     expect(merge.snapshotVersion).toBe(2);
     expect(merge.provenance).toMatchObject({ identity: 'brand_dna:v2', principles: 'platform', agency: `distributor:${DEMO.tenants.atlasAgency}`, publishing: 'client' });
     const planning = result('PLANNING');
-    expect(planning).toMatchObject({ plan: 'atlas-pro', postsPerMonth: 60, timeZone: 'Europe/Dublin' });
-    expect(planning.slots).toBe(60);
-    expect(result('GENERATION')).toMatchObject({ slots: 60, items: 60, generated: 60, skipped: {} });
+    expect(planning).toMatchObject({ plan: 'atlas-pro', postsPerMonth: FITNESS_POSTS, timeZone: 'Europe/Dublin' });
+    expect(planning.slots).toBe(FITNESS_POSTS);
+    expect(result('GENERATION')).toMatchObject({ slots: FITNESS_POSTS, items: FITNESS_POSTS, generated: FITNESS_POSTS, skipped: {} });
     const publication = result('PUBLICATION');
     expect(publication.published).toBe((planning.byChannel as Record<string, number>).blog);
     expect(publication.published).toBeGreaterThan(0);
-    expect(Object.values(publication.scheduledNoConnector as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(60 - (publication.published as number));
-    expect(result('ANALYTICS')).toMatchObject({ items: 60, recorded: 61, duplicates: 0 });
+    expect(Object.values(publication.scheduledNoConnector as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(FITNESS_POSTS - (publication.published as number));
+    expect(result('ANALYTICS')).toMatchObject({ items: FITNESS_POSTS, recorded: FITNESS_POSTS + 1, duplicates: 0 });
   });
 
   it('created each item once, with version 1 citing the pinned DNA snapshot', async () => {
@@ -161,8 +165,8 @@ describe('monthly pipeline, end to end', () => {
     const { rows: items } = await h.admin.query(
       `select i.id, i.status, i.channel, i.calendar_slot_id, i.dna_snapshot_id, v.version, v.author, v.meta
          from content.content_item i join content.content_version v on v.item_id = i.id where i.pipeline_run_id = $1`, [runRow.id]);
-    expect(items).toHaveLength(60);
-    expect(new Set(items.map((i) => i.calendar_slot_id)).size).toBe(60);
+    expect(items).toHaveLength(FITNESS_POSTS);
+    expect(new Set(items.map((i) => i.calendar_slot_id)).size).toBe(FITNESS_POSTS);
     for (const item of items) {
       expect(item.version).toBe(1);
       expect(item.author).toBe('model:offline-writer');
@@ -180,7 +184,7 @@ describe('monthly pipeline, end to end', () => {
     const { rows: reservations } = await h.admin.query(
       `select status, amount, settled_amount, idempotency_key from billing.credit_reservation where tenant_id = $1 and idempotency_key like $2`,
       [FITNESS, `${workflowId}:generation:%`]);
-    expect(reservations).toHaveLength(60);
+    expect(reservations).toHaveLength(FITNESS_POSTS);
     expect(reservations.every((r) => r.status === 'settled')).toBe(true);
     const charged = reservations.reduce((sum, r) => sum + Number(r.settled_amount), 0);
     const generation = run.steps.find((s) => s.step === 'GENERATION')!.result!;
@@ -226,7 +230,7 @@ describe('monthly pipeline, end to end', () => {
       generated: await countEvents(em, FITNESS, { name: 'content.generated' }),
       completed: await countEvents(em, FITNESS, { name: 'pipeline.completed' }),
     }));
-    expect(counts).toEqual({ generated: 60, completed: 1 });
+    expect(counts).toEqual({ generated: FITNESS_POSTS, completed: 1 });
   });
 
   it('reads only the client\'s own DNA (no other brand\'s name or vocabulary in its content)', async () => {
@@ -241,7 +245,14 @@ describe('monthly pipeline, end to end', () => {
     const everything = versions.map((v) => `${v.title}\n${v.body}`).join('\n').toLowerCase();
     expect(everything).toContain(FITNESS_DNA.identity.name.toLowerCase());
     for (const term of foreign) expect(everything, term).not.toContain(term);
-    for (const v of versions) expect(`${v.title}\n${v.body}`).toContain('Forge & Flow');
+    // Each item is grounded in the client's own DNA: its name, offers, vocabulary or keywords.
+    const ownTerms = [FITNESS_DNA.identity.name, ...FITNESS_DNA.offer.products.map((p) => p.name), ...FITNESS_DNA.offer.services.map((p) => p.name), ...FITNESS_DNA.vocabulary.use, ...FITNESS_DNA.keywords]
+      .map((t) => t.toLowerCase());
+    for (const v of versions) {
+      const text = `${v.title}\n${v.body}`.toLowerCase();
+      expect(ownTerms.some((t) => text.includes(t)), text.slice(0, 200)).toBe(true);
+    }
+    expect(versions.filter((v) => v.body.includes('Forge & Flow')).length).toBeGreaterThan(versions.length / 2);
   });
 
   it('answers NOT_FOUND for another tenant\'s run exactly as for a missing one', async () => {
@@ -284,7 +295,7 @@ describe('generation activity, killed and retried', () => {
     await env.run(activities.ingestion, ref);
     await env.run(activities.dnaMerge, ref);
     const { slotIds } = await env.run(activities.planning, ref);
-    expect(slotIds.length).toBe(20); // growth plan: 20 posts a month
+    expect(slotIds.length).toBe(BAKERY_POSTS);
     const [crashed, plain] = slotIds as [string, string];
 
     const before = await withTenant(h.orm, BAKERY, null, ({ em }) => getBalance(em, BAKERY));

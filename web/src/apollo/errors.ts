@@ -10,29 +10,36 @@ export type KnownErrorCode =
   | 'CONFLICT'
   | 'INSUFFICIENT_CREDITS'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'NETWORK'
   | 'UNKNOWN';
 
 const KNOWN = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'INSUFFICIENT_CREDITS', 'RATE_LIMITED']);
+/** The gateway's words for "a service behind me did not answer". */
+const UNAVAILABLE = new Set<string>(['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'BAD_GATEWAY', 'SERVICE_UNAVAILABLE', 'GATEWAY_TIMEOUT']);
 
 export interface DescribedError {
   code: KnownErrorCode;
   /** The server's own message, kept only where it is meant for people (bad input, conflicts). */
   detail: string | null;
+  /** The input field a BAD_USER_INPUT names, when it names one. */
+  field?: string;
 }
 
 interface RawGraphQLError {
   message?: unknown;
-  extensions?: { code?: unknown } | null;
+  extensions?: { code?: unknown; field?: unknown } | null;
 }
 
 function fromList(errors: readonly RawGraphQLError[]): DescribedError | null {
   for (const error of errors) {
     const code = typeof error.extensions?.code === 'string' ? error.extensions.code : '';
+    if (UNAVAILABLE.has(code)) return { code: 'UNAVAILABLE', detail: null };
     if (KNOWN.has(code)) {
       const message = typeof error.message === 'string' ? error.message : null;
       const detail = code === 'BAD_USER_INPUT' || code === 'CONFLICT' ? message : null;
-      return { code: code as KnownErrorCode, detail };
+      const field = typeof error.extensions?.field === 'string' ? error.extensions.field : undefined;
+      return field ? { code: code as KnownErrorCode, detail, field } : { code: code as KnownErrorCode, detail };
     }
   }
   return errors.length > 0 ? { code: 'UNKNOWN', detail: null } : null;
@@ -56,7 +63,7 @@ export function describeError(error: unknown): DescribedError {
     if (error.statusCode === 401) return { code: 'UNAUTHENTICATED', detail: null };
     if (error.statusCode === 403) return { code: 'FORBIDDEN', detail: null };
     if (error.statusCode === 429) return { code: 'RATE_LIMITED', detail: null };
-    return { code: error.statusCode >= 500 ? 'NETWORK' : 'UNKNOWN', detail: null };
+    return { code: error.statusCode >= 500 ? 'UNAVAILABLE' : 'UNKNOWN', detail: null };
   }
   // graphql-ws delivers a list of GraphQL errors, or a CloseEvent-like object.
   if (Array.isArray(error)) return fromList(error as RawGraphQLError[]) ?? { code: 'UNKNOWN', detail: null };

@@ -18,6 +18,7 @@ export const en = {
     conflictWithDetail: 'This conflicts with existing data: {{detail}}',
     insufficientCredits: 'Not enough AI credits left this month. Top up or wait for the next period.',
     rateLimited: 'Too many requests at once. Wait a moment and try again.',
+    unavailable: 'A service is not answering right now. Try again in a moment.',
     network: 'The server cannot be reached. Check your connection and try again.',
     unknown: 'An unexpected error occurred. Please try again.',
   },

@@ -19,6 +19,7 @@ export const fr: Messages = {
     conflictWithDetail: 'Conflit avec des données existantes : {{detail}}',
     insufficientCredits: 'Plus assez de crédits IA ce mois-ci. Rechargez votre solde ou attendez la prochaine période.',
     rateLimited: 'Trop de demandes à la fois. Patientez un instant puis réessayez.',
+    unavailable: 'Un service ne répond pas pour le moment. Réessayez dans un instant.',
     network: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
     unknown: 'Une erreur inattendue est survenue. Veuillez réessayer.',
   },

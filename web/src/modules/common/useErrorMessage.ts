@@ -23,6 +23,8 @@ export function useErrorMessage(): (error: unknown) => string {
           return t('errors.insufficientCredits');
         case 'RATE_LIMITED':
           return t('errors.rateLimited');
+        case 'UNAVAILABLE':
+          return t('errors.unavailable');
         case 'NETWORK':
           return t('errors.network');
         default:

@@ -13,13 +13,16 @@ export interface NavEntry {
 }
 
 const has = (viewer: Viewer, permission: string) => viewer.permissions.includes(permission);
+// Brand, content, pipelines and AI credits belong to a client's workspace; distributors and
+// the platform reach a client's through it (workspace:enter), not from their own tenant.
+const client = (viewer: Viewer) => viewer.tenant.kind === 'CLIENT';
 
 export const NAVIGATION: NavEntry[] = [
-  { key: 'brand', path: '/brand', icon: IconDna2, allowed: (v) => has(v, 'brand:read') },
+  { key: 'brand', path: '/brand', icon: IconDna2, allowed: (v) => client(v) && has(v, 'brand:read') },
   // The studio creates drafts as soon as it opens: reading alone is not enough.
-  { key: 'studio', path: '/studio', icon: IconPencilBolt, allowed: (v) => has(v, 'content:write') },
-  { key: 'pipeline', path: '/pipeline', icon: IconRoute, allowed: (v) => has(v, 'pipeline:read') },
-  { key: 'credits', path: '/credits', icon: IconCoins, allowed: (v) => has(v, 'billing:read') },
+  { key: 'studio', path: '/studio', icon: IconPencilBolt, allowed: (v) => client(v) && has(v, 'content:write') },
+  { key: 'pipeline', path: '/pipeline', icon: IconRoute, allowed: (v) => client(v) && has(v, 'pipeline:read') },
+  { key: 'credits', path: '/credits', icon: IconCoins, allowed: (v) => client(v) && has(v, 'billing:read') },
   // Portfolios belong to distributors and the platform; a client's "subtree" is itself.
   { key: 'tenants', path: '/tenants', icon: IconBuildingStore, allowed: (v) => has(v, 'tenants:read') && v.tenant.kind !== 'CLIENT' },
 ];

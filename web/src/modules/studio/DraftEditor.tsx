@@ -1,6 +1,7 @@
 import { Badge, Button, Card, Grid, Group, NativeSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconCheck, IconDeviceFloppy } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { describeError } from '../../apollo/errors.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
 import { CHANNELS } from './studio.graphql.ts';
@@ -20,6 +21,9 @@ export function DraftEditor({ item }: { item: ContentItem }) {
   const editor = useDraftEditor(item);
   const live = useLiveScore(item.id, editor.input);
   const { fields, setField } = editor;
+  // A rejected field is marked on its input (scoring and saving validate alike); other errors stay in their panel.
+  const problem = [live.error, editor.saveError].map((error) => (error ? describeError(error) : null)).find((described) => described?.field);
+  const fieldError = (name: string) => (problem?.field === name ? (problem.detail ?? t('errors.badInput')) : undefined);
 
   return (
     <Grid gap="lg" align="flex-start">
@@ -55,7 +59,7 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                   {t('studio.save')}
                 </Button>
               </Group>
-              {editor.saveError ? <ErrorAlert error={editor.saveError} title={t('studio.saveFailed')} /> : null}
+              {editor.saveError && !describeError(editor.saveError).field ? <ErrorAlert error={editor.saveError} title={t('studio.saveFailed')} /> : null}
               <Grid gap="md">
                 <Grid.Col span={{ base: 12, sm: 5 }}>
                   <NativeSelect
@@ -71,16 +75,25 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                     description={t('studio.keyphraseHelp')}
                     value={fields.keyphrase}
                     onChange={(event) => setField('keyphrase', event.currentTarget.value)}
+                    error={fieldError('keyphrase')}
                   />
                 </Grid.Col>
               </Grid>
-              <TextInput label={t('studio.titleField')} required value={fields.title} onChange={(event) => setField('title', event.currentTarget.value)} size="md" />
+              <TextInput
+                label={t('studio.titleField')}
+                required
+                value={fields.title}
+                onChange={(event) => setField('title', event.currentTarget.value)}
+                size="md"
+                error={fieldError('title')}
+              />
               <TextInput
                 label={t('studio.slug')}
                 description={t('studio.slugHelp')}
                 value={fields.slug}
                 onChange={(event) => setField('slug', event.currentTarget.value)}
                 leftSection={<Text size="sm" c="dimmed">/</Text>}
+                error={fieldError('slug')}
               />
               <Textarea
                 label={t('studio.metaDescription')}
@@ -90,7 +103,7 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                 autosize
                 minRows={2}
                 maxRows={4}
-                error={fields.metaDescription.length > META_DESCRIPTION_LIMIT ? t('studio.metaTooLong') : undefined}
+                error={fieldError('metaDescription') ?? (fields.metaDescription.length > META_DESCRIPTION_LIMIT ? t('studio.metaTooLong') : undefined)}
               />
               <Textarea
                 label={t('studio.body')}
@@ -101,13 +114,14 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                 minRows={14}
                 maxRows={40}
                 styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 14, lineHeight: 1.6 } }}
+                error={fieldError('body')}
               />
             </Stack>
           </form>
         </Card>
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: 5 }} style={{ position: 'sticky', top: 80 }}>
-        <ScorePanel score={live.score} pending={live.pending} error={live.error} />
+        <ScorePanel score={live.score} pending={live.pending} error={live.error && !describeError(live.error).field ? live.error : null} />
       </Grid.Col>
     </Grid>
   );

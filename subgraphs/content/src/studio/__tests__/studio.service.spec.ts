@@ -72,8 +72,9 @@ describe('studio drafts', () => {
 
   it("answers another client's item exactly like a missing one", async () => {
     const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
-    const foreign = await withTenant(orm, B, null, ({ em }) => getItem(em, item.id)).catch((e: Error) => e);
-    const missing = await withTenant(orm, B, null, ({ em }) => getItem(em, '01900000-0000-7000-8000-00000000dead')).catch((e: Error) => e);
+    const failure = (p: Promise<unknown>) => p.then(() => new Error('succeeded'), (e: Error) => e);
+    const foreign = await failure(withTenant(orm, B, null, ({ em }) => getItem(em, item.id)));
+    const missing = await failure(withTenant(orm, B, null, ({ em }) => getItem(em, '01900000-0000-7000-8000-00000000dead')));
     expect(foreign).toMatchObject({ code: 'NOT_FOUND' });
     expect(foreign.message).toBe(missing.message);
     await expect(withTenant(orm, B, null, ({ em }) => saveDraft(em, item.id, draft))).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -94,7 +95,7 @@ describe('live scoring', () => {
       await scoreAndPublish(publisher, A, item.id, draft, 2);
       const second = (await events.next()).value!;
       expect([first.revision, second.revision]).toEqual([1, 2]);
-      const titleCheck = (r: typeof first) => r.checks.find((c) => c.id.includes('title') && c.id.includes('keyphrase'))?.status;
+      const titleCheck = (r: typeof first) => r.checks.find((c: { id: string; status: string }) => c.id.includes('title') && c.id.includes('keyphrase'))?.status;
       expect(titleCheck(first)).not.toBe('GOOD');
       expect(titleCheck(second)).toBe('GOOD');
       expect(second.total).toBeGreaterThan(first.total);

