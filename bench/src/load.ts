@@ -5,7 +5,7 @@
 // CPU time of the processes named in `cpu` is read from /proc around the
 // measured run: CPU per request is the least noisy figure on a shared machine.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadTarget {
@@ -15,14 +15,17 @@ export interface LoadTarget {
   body: string;
   /** the exact body every response must have */
   expectBody: string;
-  /** process name → pid, whose CPU time is measured */
-  cpu: Record<string, number>;
+  /** name → cumulative CPU milliseconds of a process or group (e.g. `() => cpuMs(pid)`) */
+  cpu: Record<string, () => number>;
 }
 
 export interface LoadOptions {
   connections: number;
   warmupSeconds: number;
   seconds: number;
+  /** run around the measured run only (not the warm-up) */
+  beforeMeasure?: () => Promise<void>;
+  afterMeasure?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -36,18 +39,44 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   mismatches: number;
-  /** process name → CPU milliseconds per completed request */
+  /** name → CPU milliseconds per completed request */
   cpuMsPerRequest: Record<string, number>;
+  /** this process (autocannon) */
+  loadGeneratorCpuMsPerRequest: number;
 }
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
+/** Fields of /proc/<pid>/stat from the state on (index 0 = state, 1 = ppid, 11 = utime, 12 = stime, 13 = cutime, 14 = cstime). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces: fields are counted after its ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** utime + stime of a process, in milliseconds. */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: fields are counted after its ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/**
+ * CPU milliseconds of a process and of its children, alive or exited
+ * (PostgreSQL: the postmaster and its backends). A reaped child's time moves
+ * into its parent's cutime/cstime, so the sum never goes back.
+ */
+export function treeCpuMs(pid: number): number {
+  const fields = statFields(pid);
+  let total = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(Number(entry))[1]) === pid) total += cpuMs(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
 }
 
 /** The pid of the process listening on a loopback TCP port. */
@@ -100,9 +129,13 @@ function cannon(target: LoadTarget, connections: number, seconds: number, keepLa
 
 export async function runLoad(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSeconds > 0) await cannon(target, options.connections, options.warmupSeconds, false);
-  const before = Object.fromEntries(Object.entries(target.cpu).map(([name, pid]) => [name, cpuMs(pid)]));
+  await options.beforeMeasure?.();
+  const before = Object.fromEntries(Object.entries(target.cpu).map(([name, read]) => [name, read()]));
+  const ownBefore = process.cpuUsage();
   const run = await cannon(target, options.connections, options.seconds, true);
-  const after = Object.fromEntries(Object.entries(target.cpu).map(([name, pid]) => [name, cpuMs(pid)]));
+  const own = process.cpuUsage(ownBefore);
+  const after = Object.fromEntries(Object.entries(target.cpu).map(([name, read]) => [name, read()]));
+  await options.afterMeasure?.();
   const sorted = Float64Array.from(run.latencies).sort();
   const good = run.result['2xx'] - run.result.mismatches;
   return {
@@ -117,5 +150,6 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     non2xx: run.result.non2xx,
     mismatches: run.result.mismatches,
     cpuMsPerRequest: Object.fromEntries(Object.keys(target.cpu).map((name) => [name, good ? (after[name]! - before[name]!) / good : Number.NaN])),
+    loadGeneratorCpuMsPerRequest: good ? (own.user + own.system) / 1000 / good : Number.NaN,
   };
 }

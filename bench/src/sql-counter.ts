@@ -15,6 +15,7 @@ import pg from 'pg';
 export interface CountingPostgres {
   /** superuser URL of the `postgres` database */
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function startCountingPostgres(dataDir: string, port: number): Prom
   });
   if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise();
   await server.start();
-  return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, port, stop: () => server.stop() };
 }
 
 export interface StatementCount {

@@ -76,10 +76,11 @@ select analytics.ensure_event_partitions(current_date, 13);
 
 -- A1: dedup by event_id. Insert here first (on conflict do nothing); only a
 -- new receipt lets the event in. Not partitioned, so the key is global per tenant.
+-- occurred_at, when given, finds the event's partition from its id.
 create table analytics.event_receipt (
   tenant_id uuid not null references tenants.tenant(id),
   event_id uuid not null,
-  occurred_at timestamptz not null,
+  occurred_at timestamptz,
   received_at timestamptz not null default now(),
   primary key (tenant_id, event_id)
 );

@@ -2,7 +2,7 @@
 // own transaction, as the owner role, under an advisory lock (two starters never
 // race). SQL-first because RLS policies, composite tenant keys and partitioned
 // tables are beyond MikroORM's schema generator; entities-vs-tables drift is
-// caught by db/test/entities.spec.ts.
+// caught by db/test/schema.spec.ts.
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';

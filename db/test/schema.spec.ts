@@ -51,12 +51,15 @@ beforeAll(async () => {
   app = new pg.Client({ connectionString: appUrl(adminUrl) });
   await app.connect();
   orm = await createOrm({ url: appUrl(adminUrl), poolMax: 2 });
+  // Every table of the four schemas (partitions included) from information_schema;
+  // pg_class only adds whether it is a partition.
   const { rows } = await admin.query<{ schema: string; name: string; partition: boolean; tenant_id: string | null }>(`
-    select n.nspname as schema, c.relname as name, c.relispartition as partition,
-           (select case when a.attnotnull then 'not null' else 'nullable' end
-              from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as tenant_id
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = any ($1) and c.relkind in ('r', 'p')
+    select t.table_schema as schema, t.table_name as name,
+           (select c.relispartition from pg_class c where c.oid = (quote_ident(t.table_schema) || '.' || quote_ident(t.table_name))::regclass) as partition,
+           (select case when col.is_nullable = 'NO' then 'not null' else 'nullable' end from information_schema.columns col
+             where col.table_schema = t.table_schema and col.table_name = t.table_name and col.column_name = 'tenant_id') as tenant_id
+      from information_schema.tables t
+     where t.table_schema = any ($1) and t.table_type = 'BASE TABLE'
      order by 1, 2`, [SCHEMAS]);
   tables = rows.map((r) => ({ schema: r.schema, name: r.name, qualified: q(r.schema, r.name), partition: r.partition, tenantId: r.tenant_id as TableRow['tenantId'] }));
 });
@@ -160,14 +163,13 @@ function family(type: string): string {
 }
 
 function enumValues(def: string): [string, string[]] | null {
-  const m = /^CHECK \(\(\(?(\w+)\)? = ANY \(\(?ARRAY\[(.*)\]\)?(?:::text\[\])?\)\)\)$/.exec(def);
+  const m = /^CHECK \(\(\(?"?(\w+)"?\)? = ANY \(\(?ARRAY\[(.*)\]\)?(?:::text\[\])?\)\)\)$/.exec(def);
   return m ? [m[1]!, [...m[2]!.matchAll(/'([^']*)'::(?:text|bpchar)/g)].map((x) => x[1]!)] : null;
 }
 
 describe('3. entities and tables cannot drift', () => {
   it('every entity maps to a table, every property to a column of a compatible type, nullability and enum values', async () => {
-    const all = orm.getMetadata().getAll();
-    const metas = (all instanceof Map ? [...all.values()] : Object.values(all)).filter((m) => !m.embeddable && !m.virtual && !m.abstract);
+    const metas = [...orm.getMetadata().getAll().values()].filter((m) => !m.embeddable && !m.virtual && !m.abstract);
     expect(metas.length).toBe(ALL_ENTITIES.length);
     const { rows: columns } = await admin.query<{ tbl: string; col: string; udt: string; nullable: boolean }>(`
       select table_schema || '.' || table_name as tbl, column_name as col, udt_name as udt, is_nullable = 'YES' as nullable
@@ -250,6 +252,8 @@ describe('4. keys never cross tenants', () => {
       return r.cols[i] !== 'tenant_id' && !CROSS_TENANT_FK_ALLOWED[`${r.tbl}(${r.cols.join(',')})`];
     }).map((r) => `${r.tbl}(${r.cols}) -> ${r.ref}(${r.refcols})`);
     expect(bad).toEqual([]);
+    const present = new Set(rows.map((r) => `${r.tbl}(${r.cols.join(',')})`));
+    expect(Object.keys(CROSS_TENANT_FK_ALLOWED).filter((k) => !present.has(k))).toEqual([]);
   });
 
   it('every unique key of a tenant-owned table includes tenant_id, except the allowlisted ones', async () => {
@@ -327,6 +331,9 @@ describe('5. seed', () => {
     expect(user!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyPassword(DEMO.password, user!.password_hash)).toBe(true);
     expect(await verifyPassword('not-the-password', user!.password_hash)).toBe(false);
+    expect(await verifyPassword(DEMO.password, 'not-a-hash')).toBe(false);
+    // A tampered cost parameter is refused instead of burning memory.
+    expect(await verifyPassword(DEMO.password, user!.password_hash.replace('$16384$', '$1073741824$'))).toBe(false);
   });
 });
 

@@ -139,7 +139,7 @@ describe('the client slice in Chromium', () => {
 
     // The client admin's own locale (fr) applies until a language is picked.
     await page.getByRole('link', { name: 'Marque' }).waitFor();
-    await page.getByRole('group', { name: 'Language' }).getByText('EN', { exact: true }).click();
+    await page.getByRole('group', { name: /^(Language|Langue)$/ }).getByText('EN', { exact: true }).click();
     await page.getByRole('link', { name: 'Brand' }).waitFor();
     await page.getByText(`Version ${brandDna.version}`).first().waitFor();
     for (const section of ['Identity', 'Values', 'Offers', 'Audiences', 'Tone of voice', 'Vocabulary', 'Proof points', 'Keywords', 'Channels']) {
@@ -242,7 +242,7 @@ describe('the client slice in Chromium', () => {
   it('shows a distributor its tenants, in French', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);
-    await page.getByRole('group', { name: 'Language' }).getByText('FR', { exact: true }).click();
+    await page.getByRole('group', { name: /^(Language|Langue)$/ }).getByText('FR', { exact: true }).click();
     await page.getByRole('textbox', { name: 'E-mail', exact: true }).fill(stack.demo.logins.distributorAdmin.email);
     await page.getByRole('textbox', { name: 'Mot de passe', exact: true }).fill(stack.demo.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();

@@ -349,6 +349,35 @@ describe('generation activity, killed and retried', () => {
   }, 120_000);
 });
 
+describe('generation at the credit cap', () => {
+  it('skips the slot honestly (no item, no charge, the slot says why) instead of overspending', async () => {
+    const client = DEMO.tenants.riad;
+    const month = '2025-09';
+    const workflowId = monthlyPipelineWorkflowId(client, month);
+    const activities = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storageDir: h.storageDir });
+    const mock = new MockActivityEnvironment();
+    const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => mock.run(fn, ...args) as Promise<R>;
+    const { run: ref } = await run(activities.session, { tenantId: client, month, trigger: 'manual' as const, requestedBy: null, workflowId });
+    await run(activities.ingestion, ref);
+    await run(activities.dnaMerge, ref);
+    const { slotIds } = await run(activities.planning, ref);
+    await h.admin.query('update billing.credit_account set hard_cap = 0 where tenant_id = $1', [client]);
+    try {
+      const outcome = await run(activities.generateSlot, ref, slotIds[0]!);
+      expect(outcome).toEqual({ slotId: slotIds[0], itemId: null, status: 'skipped', reason: 'insufficient_credits', creditsReserved: 0, creditsCharged: 0 });
+    } finally {
+      await h.admin.query('update billing.credit_account set hard_cap = null where tenant_id = $1', [client]);
+    }
+    const { rows: [slot] } = await h.admin.query('select status, item_id, reason from content.calendar_slot where id = $1', [slotIds[0]]);
+    expect(slot).toEqual({ status: 'planned', item_id: null, reason: 'insufficient_credits' });
+    const { rows: reservations } = await h.admin.query('select 1 from billing.credit_reservation where tenant_id = $1 and idempotency_key like $2', [client, `${workflowId}:%`]);
+    expect(reservations).toHaveLength(0);
+    // With credits again, a retry of the same slot fills it.
+    const retried = await run(activities.generateSlot, ref, slotIds[0]!);
+    expect(retried.status).toBe('generated');
+  }, 120_000);
+});
+
 describe('a month that cannot be planned', () => {
   it('fails the run with the step\'s error, and may be restarted once fixed', async () => {
     // A client with no live subscription: planning cannot size the month.

@@ -37,6 +37,7 @@ export type AnalyticsEventRow = InstanceType<typeof AnalyticsEvent.class>;
 /**
  * A1: dedup by event_id. Insert here first (on conflict do nothing); only a
  * new receipt lets the event in. Not partitioned, so the key is global per tenant.
+ * occurred_at, when given, finds the event's partition from its id.
  */
 export const EventReceipt = defineEntity({
   name: 'EventReceipt',
@@ -44,7 +45,7 @@ export const EventReceipt = defineEntity({
   properties: {
     tenantId: p.uuid().primary(),
     eventId: p.uuid().primary(),
-    occurredAt: p.datetime(),
+    occurredAt: p.datetime().nullable(),
     receivedAt: p.datetime().onCreate(() => new Date()),
   },
 });

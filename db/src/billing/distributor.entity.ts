@@ -12,7 +12,7 @@ export const RetailPrice = defineEntity({
     tenantId: p.uuid().primary(),
     planId: p.uuid().primary(),
     currency: p.character().length(3).primary(),
-    interval: p.text().primary(),
+    interval: p.enum(['month', 'year'] as const).primary(),
     amountMinor: p.bigint('number'),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -10,7 +10,7 @@ export const PriceSuggestion = defineEntity({
     tenantId: p.uuid(),
     planId: p.uuid(),
     currency: p.character().length(3),
-    interval: p.text(),
+    interval: p.enum(['month', 'year'] as const),
     currentMinor: p.bigint('number'),
     suggestedMinor: p.bigint('number'),
     floorMinor: p.bigint('number'),

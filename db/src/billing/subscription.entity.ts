@@ -31,7 +31,7 @@ export const Subscription = defineEntity({
     tenantId: p.uuid(),
     planId: p.uuid(),
     status: p.enum(['trialing', 'active', 'past_due', 'paused', 'cancelled'] as const),
-    interval: p.text().default('month'),
+    interval: p.enum(['month', 'year'] as const).default('month'),
     currency: p.character().length(3),
     priceMinor: p.bigint('number'),
     sellerTenantId: p.uuid(),

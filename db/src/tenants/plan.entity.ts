@@ -38,7 +38,7 @@ export const PlanPrice = defineEntity({
   properties: {
     planId: p.uuid().primary(),
     currency: p.character().length(3).primary(),
-    interval: p.text().primary(),
+    interval: p.enum(['month', 'year'] as const).primary(),
     amountMinor: p.bigint('number'),
   },
 });

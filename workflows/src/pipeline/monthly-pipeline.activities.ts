@@ -40,7 +40,7 @@ import { buildMonthBrief, topicForSlot, type MonthBrief } from '@ensemble/subgra
 import { uuidV5 } from '@ensemble/subgraph-content/pipeline/deterministic-id';
 import { sql, toDateOrNull } from '@ensemble/subgraph-content/pipeline/sql';
 import { getRunSlot, planLimits, planRun, slotOrdinal } from '@ensemble/subgraph-content/planning/planning.service';
-import { MAX_OUTPUT_TOKENS, contentModeOf, estimateInputTokens, failJob, openJob, saveGeneratedContent, setJobReservation } from '@ensemble/subgraph-content/generation/generation.service';
+import { MAX_OUTPUT_TOKENS, contentModeOf, estimateInputTokens, failJob, lockJob, openJob, saveGeneratedContent, setJobReservation, type GenerationJobState } from '@ensemble/subgraph-content/generation/generation.service';
 import { SITE_CHANNELS, isDue, listRunItems, markScheduled, publishToSite } from '@ensemble/subgraph-content/publication/publication.service';
 import {
   monthlyPipelineWorkflowId,
@@ -347,7 +347,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     async generateSlot(ref: RunRef, slotId: string): Promise<SlotOutcome> {
       const key = pipelineIdempotencyKey(ref.workflowId, 'generation', slotId);
       try {
-        // Check before acting: a filled slot or a completed job is done.
+        // Check before acting: a completed job is done (its item and charge exist).
         const prepared = await tx(ref.tenantId, async (em) => {
           const tenant = await tenantOf(em, ref.tenantId);
           const run = await runOf(em, ref);
@@ -360,22 +360,26 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           return { tenant, slot, dna, brief, topic, job };
         });
         const { slot, dna, brief, topic, job } = prepared;
-        if (job.status === 'completed' || slot.itemId) {
-          const credits = (job.result?.credits ?? {}) as { reserved?: number; charged?: number };
-          return { slotId, itemId: slot.itemId ?? job.itemId, status: 'replayed', creditsReserved: credits.reserved ?? 0, creditsCharged: credits.charged ?? 0 };
-        }
+        const replayed = (done: GenerationJobState): SlotOutcome => {
+          const credits = (done.result?.credits ?? {}) as { reserved?: number; charged?: number };
+          return { slotId, itemId: done.itemId ?? slot.itemId, status: 'replayed', creditsReserved: credits.reserved ?? 0, creditsCharged: credits.charged ?? 0 };
+        };
+        if (job.status === 'completed') return replayed(job);
 
         // Reserve before the call (B2): sized for the channel's longest output.
         const generationBrief = { goal: topic?.goal ?? brief.goals[0] ?? null, offer: topic?.offer ?? null, topic: topic?.topic ?? null, keyphrase: topic?.keyphrase ?? null };
         const estimate = estimateCredits({ inputTokens: estimateInputTokens(dna.document, generationBrief), outputTokens: MAX_OUTPUT_TOKENS[slot.channel] });
-        let reservation: { reservationId: string; amount: number };
+        let reserved: { done: GenerationJobState } | { reservation: { reservationId: string; amount: number } };
         try {
-          reservation = await tx(ref.tenantId, async (em) => {
+          reserved = await tx(ref.tenantId, async (em) => {
+            // Job row first, then the credit account: one lock order for every slot transaction.
+            const locked = await lockJob(em, key);
+            if (locked.status === 'completed') return { done: locked };
             const period = DateTime.fromJSDate(now(), { zone: prepared.tenant.timeZone }).toFormat('yyyy-MM-01');
             await ensureMonthlyGrant(em, { tenantId: ref.tenantId, periodStart: period });
-            const reserved = await reserveCredits(em, { tenantId: ref.tenantId, amount: estimate, task: 'generation', idempotencyKey: `${key}:reserve`, ttlSeconds: 3600 });
-            await setJobReservation(em, job.id, reserved.reservationId);
-            return reserved;
+            const reservation = await reserveCredits(em, { tenantId: ref.tenantId, amount: estimate, task: 'generation', idempotencyKey: `${key}:reserve`, ttlSeconds: 3600 });
+            await setJobReservation(em, job.id, reservation.reservationId);
+            return { reservation };
           });
         } catch (error) {
           if (isAppError(error) && error.code === 'INSUFFICIENT_CREDITS') {
@@ -385,6 +389,8 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           }
           throw error;
         }
+        if ('done' in reserved) return replayed(reserved.done);
+        const { reservation } = reserved;
 
         const output = generateOffline({
           dna: dna.document,
@@ -398,7 +404,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         const mode = contentModeOf(dna.document);
 
         // Item, version, approval, slot, job and the settlement commit together.
-        const saved = await tx(ref.tenantId, async (em) => {
+        const saved = await tx(ref.tenantId, async (em): Promise<{ done: GenerationJobState } | { item: { itemId: string; created: boolean } }> => {
+          const locked = await lockJob(em, key);
+          if (locked.status === 'completed') return { done: locked };
           const result = await saveGeneratedContent(em, {
             tenantId: ref.tenantId,
             key,
@@ -414,9 +422,10 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
             credits: { reserved: reservation.amount, charged },
           });
           await settleReservation(em, { tenantId: ref.tenantId, reservationId: reservation.reservationId, amount: charged, idempotencyKey: `${key}:settle` });
-          return result;
+          return { item: result };
         });
-        return { slotId, itemId: saved.itemId, status: saved.created ? 'generated' : 'replayed', creditsReserved: reservation.amount, creditsCharged: charged };
+        if ('done' in saved) return replayed(saved.done);
+        return { slotId, itemId: saved.item.itemId, status: saved.item.created ? 'generated' : 'replayed', creditsReserved: reservation.amount, creditsCharged: charged };
       } catch (error) {
         throw asFailure(error);
       }

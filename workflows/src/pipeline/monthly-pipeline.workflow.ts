@@ -41,7 +41,10 @@ const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'comple
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
-/** Slots generated at once: bounded so one client cannot monopolise the worker. */
+/**
+ * Slots generated at once: bounded so one client cannot monopolise the worker.
+ * It shapes the command order in histories: changing it needs patched().
+ */
 const GENERATION_PARALLELISM = 4;
 
 export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Promise<MonthlyPipelineResult> {

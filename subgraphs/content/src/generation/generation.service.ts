@@ -89,7 +89,7 @@ export async function openJob(em: EntityManager, input: { tenantId: string; key:
   await sql(em,
     `insert into content.generation_job (id, tenant_id, kind, mode, status, slot_id, input, idempotency_key)
      values (?, ?, 'text', 'immediate', 'queued', ?, ?::jsonb, ?)
-     on conflict (tenant_id, idempotency_key) do nothing`,
+     on conflict do nothing`,
     [uuidV5(`${input.key}:job`), input.tenantId, input.slotId, JSON.stringify(input.input), input.key]);
   const [row] = await sql(em,
     `update content.generation_job
@@ -100,6 +100,17 @@ export async function openJob(em: EntityManager, input: { tenantId: string; key:
       where idempotency_key = ?
       returning id, status, reservation_id, item_id, result, attempts`, [input.key]);
   return jobFrom(row!);
+}
+
+/**
+ * Locks the slot's job row for the rest of the transaction. Every transaction
+ * of a slot takes this lock first (then, if at all, the credit account), so
+ * two attempts racing on one slot queue up instead of deadlocking.
+ */
+export async function lockJob(em: EntityManager, key: string): Promise<GenerationJobState> {
+  const [row] = await sql(em, `select id, status, reservation_id, item_id, result, attempts from content.generation_job where idempotency_key = ? for update`, [key]);
+  if (!row) throw new Error(`generation job ${key} does not exist`);
+  return jobFrom(row);
 }
 
 export async function setJobReservation(em: EntityManager, jobId: string, reservationId: string): Promise<void> {
@@ -146,7 +157,7 @@ export async function saveGeneratedContent(em: EntityManager, input: SaveGenerat
     `insert into content.content_item (id, tenant_id, channel, title, status, mode, locale, brief, keyphrase, slug,
                                        meta_description, current_version, calendar_slot_id, pipeline_run_id, dna_snapshot_id)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-     on conflict (id) do nothing returning id`,
+     on conflict do nothing returning id`,
     [itemId, input.tenantId, input.slot.channel, input.output.title.slice(0, 300), status, input.mode, input.locale,
       input.topic?.topic ?? null, input.topic?.keyphrase ?? null, slug, metaDescriptionOf(input.output.body),
       input.slot.id, input.runId, input.snapshotId]);

@@ -1,6 +1,9 @@
 // Raw SQL inside the caller's transaction (withTenant): row-level security
 // still bounds every statement. Used where SQL says it best: "insert … on
 // conflict do nothing" for idempotent writes, counters, set-based reads.
+// Rows with derived ids use "on conflict do nothing" with no target: two racing
+// attempts collide on the primary key and on the natural key at once, and a
+// targeted clause would still raise on the other one.
 // Beware: MikroORM expands a JS array parameter into a comma list; pass
 // arrays as one JSON parameter (jsonb_array_elements_text, jsonb_to_recordset).
 import type { EntityManager } from '@ensemble/db/orm';

@@ -101,7 +101,7 @@ export async function planRun(em: EntityManager, input: PlanRunInput): Promise<{
       `insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, pipeline_run_id)
        select s.id, ?::uuid, s.channel, s.at, 'planned', ?::uuid
          from jsonb_to_recordset(?::jsonb) as s(id uuid, channel text, at timestamptz)
-       on conflict (id) do nothing returning id`,
+       on conflict do nothing returning id`,
       [input.tenantId, input.runId, JSON.stringify(rows)]);
     created = inserted.length;
   }

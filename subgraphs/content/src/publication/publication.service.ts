@@ -107,7 +107,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
   const claim = await tx(async (em) => {
     await sql(em,
       `insert into content.publication (id, tenant_id, item_id, version, channel, idempotency_key, status)
-       values (?, ?, ?, ?, ?, ?, 'pending') on conflict (tenant_id, idempotency_key) do nothing`,
+       values (?, ?, ?, ?, ?, ?, 'pending') on conflict do nothing`,
       [uuidV5(key), input.tenantId, input.item.id, input.item.version, input.item.channel, key]);
     const [row] = await sql<{ id: string; status: string; external_id: string | null }>(em,
       `update content.publication set attempts = attempts + case when status = 'sent' then 0 else 1 end
@@ -146,7 +146,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
     const start = DateTime.fromISO(`${input.month}-01`);
     await sql(em,
       `insert into content.campaign (id, tenant_id, name, utm_campaign, description, starts_on, ends_on)
-       values (?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, utm_campaign) do nothing`,
+       values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
       [campaignId, input.tenantId, `Monthly pipeline ${input.month}`, tags.campaign, 'Content of the monthly pipeline',
         start.toISODate(), start.endOf('month').toISODate()]);
     const [campaign] = await sql<{ id: string }>(em, `select id from content.campaign where utm_campaign = ?`, [tags.campaign]);
@@ -154,7 +154,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
       await sql(em,
         `insert into content.utm_link (id, tenant_id, item_id, publication_id, campaign_id, destination_url,
                                        utm_source, utm_medium, utm_campaign, utm_content, tagged_url)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (tenant_id, tagged_url) do nothing`,
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
         [uuidV5(`${key}:link:${link.tagged}`), input.tenantId, input.item.id, claim.id, campaign?.id ?? null, link.destination,
           tags.source, tags.medium, tags.campaign, tags.content, link.tagged]);
     }

@@ -25,7 +25,7 @@ export function BalanceChart({ balance }: { balance: CreditBalance }) {
   });
 
   return (
-    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="credits-chart-title" h="100%">
+    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="credits-chart-title">
       <Title order={2} fz="lg" mb="md" id="credits-chart-title">
         {t('credits.breakdown')}
       </Title>

@@ -1,4 +1,5 @@
-import { Badge, Card, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Group, Pagination, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatNumber, humanizeKey } from '../common/format.ts';
 import type { CreditMovement } from './credits.graphql.ts';
@@ -8,8 +9,14 @@ type KnownKind = (typeof KNOWN_KINDS)[number];
 
 const KIND_COLOR: Record<string, string> = { grant: 'teal', monthly_grant: 'teal', top_up: 'teal', topup: 'teal', refund: 'teal', reserve: 'orange', reservation: 'orange', settle: 'brand', settlement: 'brand', consume: 'brand', consumption: 'brand' };
 
+const PAGE_SIZE = 10;
+
 export function MovementsTable({ movements }: { movements: CreditMovement[] }) {
   const { t, i18n } = useTranslation();
+  const [page, setPage] = useState(1);
+  const pages = Math.max(1, Math.ceil(movements.length / PAGE_SIZE));
+  const current = Math.min(page, pages);
+  const shown = movements.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
   const kindLabel = (kind: string) => {
     const key = kind.trim().toLowerCase().replace(/[\s-]+/g, '_');
     return (KNOWN_KINDS as readonly string[]).includes(key) ? t(`credits.kinds.${key as KnownKind}`) : humanizeKey(kind);
@@ -35,7 +42,7 @@ export function MovementsTable({ movements }: { movements: CreditMovement[] }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {movements.map((movement) => (
+              {shown.map((movement) => (
                 <Table.Tr key={movement.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm">{formatDateTime(movement.createdAt, i18n.language)}</Text>
@@ -61,6 +68,21 @@ export function MovementsTable({ movements }: { movements: CreditMovement[] }) {
           </Table>
         </Table.ScrollContainer>
       )}
+      {pages > 1 ? (
+        <Group justify="space-between" mt="md">
+          <Text size="xs" c="dimmed">
+            {t('credits.showing', { from: (current - 1) * PAGE_SIZE + 1, to: (current - 1) * PAGE_SIZE + shown.length, total: movements.length })}
+          </Text>
+          <Pagination
+            total={pages}
+            value={current}
+            onChange={setPage}
+            size="sm"
+            getControlProps={(control) => ({ 'aria-label': t(`credits.pageControls.${control}`) })}
+            getItemProps={(item) => ({ 'aria-label': t('credits.page', { page: item }) })}
+          />
+        </Group>
+      ) : null}
     </Card>
   );
 }

@@ -1,7 +1,7 @@
 import { Badge, Box, Group, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { formatDuration, formatNumber, humanizeKey } from '../common/format.ts';
+import { formatDateTime, formatDuration, formatMonth, formatNumber, humanizeKey } from '../common/format.ts';
 import type { PipelineStep, StepStatus } from './pipeline.graphql.ts';
 import { summarizeResult } from './step-summary.ts';
 
@@ -48,11 +48,15 @@ function humanFactKey(key: string): string {
 export function PipelineSteps({ steps }: { steps: PipelineStep[] }) {
   const { t, i18n } = useTranslation();
   const ordered = [...steps].sort((a, b) => a.position - b.position);
-  const number = (n: number) => formatNumber(n, i18n.language);
+  const formats = {
+    number: (n: number) => formatNumber(n, i18n.language),
+    dateTime: (value: string) => formatDateTime(value, i18n.language),
+    month: (value: string) => formatMonth(value, i18n.language),
+  };
   return (
     <Box component="ol" m={0} p={0} aria-label={t('pipeline.steps')} style={{ listStyle: 'none' }}>
       {ordered.map((step, index) => {
-        const facts = summarizeResult(step.result, number);
+        const facts = summarizeResult(step.result, formats);
         const last = index === ordered.length - 1;
         const duration = formatDuration(step.startedAt, step.finishedAt);
         return (

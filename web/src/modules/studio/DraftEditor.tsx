@@ -64,6 +64,7 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                 <Grid.Col span={{ base: 12, sm: 5 }}>
                   <NativeSelect
                     label={t('studio.channel')}
+                    description={t('studio.channelHelp')}
                     value={fields.channel}
                     onChange={(event) => setField('channel', event.currentTarget.value as Channel)}
                     data={CHANNELS.map((channel) => ({ value: channel, label: t(`channels.${channel}`) }))}

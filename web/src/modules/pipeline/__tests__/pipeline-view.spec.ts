@@ -18,16 +18,24 @@ describe('mergeSteps', () => {
 });
 
 describe('summarizeResult', () => {
-  const n = (value: number) => String(value);
-  it('keeps countable facts and drops ids', () => {
-    expect(summarizeResult({ runId: 'x', slots: 12, items: ['a', 'b'], offline: true, snapshotId: '0190f5e0-0000-7000-8000-000000000005', byChannel: { blog: 2 } }, n)).toEqual([
+  const format = { number: (value: number) => String(value), dateTime: (value: string) => `at ${value.slice(0, 10)}`, month: (value: string) => `month ${value}` };
+  it('puts counts first, drops ids and the words of nested bookkeeping, formats dates', () => {
+    const result = {
+      runId: 'x', plan: 'growth', first: '2026-11-02T08:00:00.000Z', slots: 12, items: ['a', 'b'], offline: true,
+      snapshotId: '0190f5e0-0000-7000-8000-000000000005', byChannel: { blog: 2 }, provenance: { tone: 'brand_dna:v1' }, from: '2026-10',
+    };
+    expect(summarizeResult(result, format, 8)).toEqual([
       { key: 'slots', value: '12' },
       { key: 'items', value: '2' },
-      { key: 'offline', value: '✓' },
       { key: 'byChannel.blog', value: '2' },
+      { key: 'offline', value: '✓' },
+      { key: 'plan', value: 'growth' },
+      { key: 'first', value: 'at 2026-11-02' },
+      { key: 'from', value: 'month 2026-10' },
     ]);
+    expect(summarizeResult(result, format, 2)).toHaveLength(2);
   });
   it('shows nothing for a missing result', () => {
-    expect(summarizeResult(null, n)).toEqual([]);
+    expect(summarizeResult(null, format)).toEqual([]);
   });
 });
