@@ -55,7 +55,7 @@ export function StudioPage() {
   const { itemId = '' } = useParams();
   const navigate = useNavigate();
   const { data, loading, error, refetch } = useQuery(CONTENT_ITEM_QUERY, { variables: { id: itemId }, fetchPolicy: 'network-only' });
-  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: 20 } });
+  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: 20 }, fetchPolicy: 'cache-and-network' });
 
   const item = data?.contentItem;
   const others = (recent.data?.contentItems ?? []).filter((other) => other.id !== itemId).slice(0, 10);

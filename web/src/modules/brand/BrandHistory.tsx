@@ -20,7 +20,7 @@ export function BrandHistory({ history, selectedId, latestId, onSelect }: { hist
           {t('brand.noHistory')}
         </Text>
       ) : (
-        <Stack component="ol" gap={6} m={0} p={0} style={{ listStyle: 'none' }}>
+        <Stack component="ol" gap={6} m={0} p={0} style={{ listStyle: 'none' }} aria-labelledby="brand-history-title">
           {sorted.map((snapshot) => {
             const selected = snapshot.id === selectedId;
             return (

@@ -17,7 +17,7 @@ export function RunHistory({ runs, selectedId, onSelect }: { runs: PipelineRun[]
           {t('pipeline.noRuns')}
         </Text>
       ) : (
-        <Stack component="ol" gap={6} m={0} p={0} style={{ listStyle: 'none' }}>
+        <Stack component="ol" gap={6} m={0} p={0} style={{ listStyle: 'none' }} aria-labelledby="run-history-title">
           {runs.map((run) => {
             const selected = run.id === selectedId;
             const done = run.steps.filter((step) => step.status === 'COMPLETED').length;
