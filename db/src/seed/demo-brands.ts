@@ -2,7 +2,7 @@
 // would have accepted it at the end of onboarding (T8). Prices are minor units.
 
 export interface BrandDnaDocument {
-  identity: { name: string; tagline: string; founded: number; location: string; story: string };
+  identity: { name: string; tagline: string; founded: number; location: string; story: string; website: string };
   mission: string;
   values: string[];
   offer: {
@@ -21,6 +21,7 @@ export interface BrandDnaDocument {
 
 export const BAKERY_DNA: BrandDnaDocument = {
   identity: {
+    website: 'https://maison-lumiere.example',
     name: 'Maison Lumière',
     tagline: 'Boulangerie au levain & café de quartier',
     founded: 2012,
@@ -93,6 +94,7 @@ export const BAKERY_DNA: BrandDnaDocument = {
 
 export const FITNESS_DNA: BrandDnaDocument = {
   identity: {
+    website: 'https://forgeandflow.example',
     name: 'Forge & Flow Studio',
     tagline: 'Coached strength and mobility, eight people at a time',
     founded: 2019,
@@ -163,6 +165,7 @@ export const FITNESS_DNA: BrandDnaDocument = {
 
 export const RIAD_DNA: BrandDnaDocument = {
   identity: {
+    website: 'https://dar-yasmine.example',
     name: 'Riad Dar Yasmine',
     tagline: 'Maison d’hôtes de charme au cœur de la médina de Marrakech',
     founded: 2015,

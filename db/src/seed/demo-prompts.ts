@@ -13,7 +13,7 @@ export const PLATFORM_LAYER: Record<'en' | 'fr', Json> = {
       offline_notice: 'If you are the offline model, say so in the metadata, never in the text.',
     },
     format: { markdown: true, headings: 'sentence case', dates: 'long form in the locale' },
-    channels: {
+    channel_rules: {
       blog: { min_words: 700, max_words: 1400, structure: ['answer-first introduction', 'question headings', 'a short FAQ', 'sources'] },
       landing_page: { sections: ['promise', 'proof', 'offer', 'objections', 'call to action'], max_words: 600 },
       linkedin: { max_chars: 3000, hashtags: 3, hook_lines: 2 },
@@ -38,7 +38,7 @@ export const PLATFORM_LAYER: Record<'en' | 'fr', Json> = {
       offline_notice: 'Si vous êtes le modèle hors ligne, indiquez-le dans les métadonnées, jamais dans le texte.',
     },
     format: { markdown: true, headings: 'majuscule initiale seulement', dates: 'en toutes lettres' },
-    channels: {
+    channel_rules: {
       blog: { min_words: 700, max_words: 1400, structure: ['introduction qui répond d’emblée', 'intertitres en questions', 'courte FAQ', 'sources'] },
       landing_page: { sections: ['promesse', 'preuves', 'offre', 'objections', 'appel à l’action'], max_words: 600 },
       linkedin: { max_chars: 3000, hashtags: 3, hook_lines: 2 },
@@ -61,12 +61,12 @@ export const ATLAS_AGENCY_LAYER: Record<'en' | 'fr', Json> = {
   en: {
     agency: { name: 'Atlas Agency', review_checklist: ['facts checked against the DNA', 'call to action present', 'local angle'] },
     style: { emoji: 'at most two per post', sentence_length: 'short' },
-    channels: { instagram: { hashtags: 5 }, linkedin: { hashtags: 2 } },
+    channel_rules: { instagram: { hashtags: 5 }, linkedin: { hashtags: 2 } },
   },
   fr: {
     agency: { name: 'Atlas Agency', review_checklist: ['faits vérifiés dans l’ADN', 'appel à l’action présent', 'angle local'] },
     style: { emoji: 'deux au maximum par publication', sentence_length: 'courtes' },
-    channels: { instagram: { hashtags: 5 }, linkedin: { hashtags: 2 } },
+    channel_rules: { instagram: { hashtags: 5 }, linkedin: { hashtags: 2 } },
   },
 };
 
@@ -83,33 +83,36 @@ export const ATLAS_MAROC_LAYER: Record<'en' | 'fr', Json> = {
 
 export const CLIENT_LAYERS: Record<'bakery' | 'fitness' | 'riad', Partial<Record<'en' | 'fr', Json>>> = {
   bakery: {
+    // The demo client of `npm start` publishes without waiting for approval.
     fr: {
+      publishing: { mode: 'auto' },
       style: { address: 'vous', emoji: 'un seul, 🥐 ou ☕' },
-      channels: { instagram: { hashtags: 6, always: ['#maisonlumiere', '#boulangerieparis'] }, google_business: { mention: 'heures de sortie du four' } },
+      channel_rules: { instagram: { hashtags: 6, always: ['#maisonlumiere', '#boulangerieparis'] }, google_business: { mention: 'heures de sortie du four' } },
       constraints: { never_promise: ['livraison hors du 11e', 'produits sans gluten'] },
     },
     en: {
+      publishing: { mode: 'auto' },
       style: { emoji: 'one at most' },
-      channels: { instagram: { hashtags: 6, always: ['#maisonlumiere', '#parisbakery'] } },
+      channel_rules: { instagram: { hashtags: 6, always: ['#maisonlumiere', '#parisbakery'] } },
       constraints: { never_promise: ['delivery outside the 11th arrondissement', 'gluten-free products'] },
     },
   },
   fitness: {
     en: {
       style: { address: 'you', emoji: 'sparingly, 💪 allowed' },
-      channels: { sms: { max_chars: 140, send_window: '08:00–20:00 Europe/Dublin' }, instagram: { hashtags: 4 } },
+      channel_rules: { sms: { max_chars: 140, send_window: '08:00–20:00 Europe/Dublin' }, instagram: { hashtags: 4 } },
       constraints: { never_promise: ['weight-loss results', 'injury cures'] },
     },
   },
   riad: {
     fr: {
       style: { address: 'vous', emoji: 'aucun' },
-      channels: { landing_page: { sections: ['promesse', 'chambres', 'expériences', 'accès', 'réservation'] }, newsletter: { sections: 2 } },
+      channel_rules: { landing_page: { sections: ['promesse', 'chambres', 'expériences', 'accès', 'réservation'] }, newsletter: { sections: 2 } },
       constraints: { always_mention: ['réservation directe sur le site'] },
     },
     en: {
       style: { emoji: 'none' },
-      channels: { landing_page: { sections: ['promise', 'rooms', 'experiences', 'getting here', 'booking'] } },
+      channel_rules: { landing_page: { sections: ['promise', 'rooms', 'experiences', 'getting here', 'booking'] } },
       constraints: { always_mention: ['direct booking on the website'] },
     },
   },

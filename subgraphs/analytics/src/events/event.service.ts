@@ -4,6 +4,7 @@
 // into the partitioned analytics.event — both in the caller's transaction, so
 // a concurrent duplicate waits for the first and then sees it. UTM tags and ad
 // click ids are lifted from the page URL and the properties into columns.
+import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
 import type { EntityManager } from '@ensemble/db/orm';
 import { AnalyticsEvent, type AnalyticsEventRow } from '@ensemble/db/analytics/event.entity';
 import { AppError, badInput, notFound } from '@ensemble/tenancy/errors';
@@ -196,6 +197,16 @@ export async function listEvents(em: EntityManager, tenantId: string, limit: num
 }
 
 /** How many events the tenant recorded, optionally since a date and of one name. */
+/** Event counts of many tenants in one statement (federated lists of tenants). */
+export async function countEventsByTenant(em: EntityManager, tenantIds: readonly string[]): Promise<Map<string, number>> {
+  const ids = tenantIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await em.getConnection().execute<{ tenant_id: string; n: string }[]>(
+    'select tenant_id, count(*) as n from analytics.event where tenant_id = any(?::uuid[]) group by tenant_id',
+    [uuidArrayLiteral(ids)], 'all', em.getTransactionContext());
+  return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+}
+
 export async function countEvents(em: EntityManager, tenantId: string, filter: { since?: Date | null; name?: string | null } = {}): Promise<number> {
   if (filter.since != null && (!(filter.since instanceof Date) || Number.isNaN(filter.since.getTime()))) throw badInput('since must be a valid date', 'since');
   if (filter.name != null && !EVENT_NAME_PATTERN.test(filter.name)) throw badInput('name is not a valid event name', 'name');

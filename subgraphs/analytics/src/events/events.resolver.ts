@@ -3,14 +3,11 @@ import { readSdl } from '@ensemble/subgraph-kit/schema';
 import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { badInput } from '@ensemble/tenancy/errors';
-import { countEvents, listEvents, recordEvent } from './event.service.ts';
+import { countEventsByTenant, listEvents, recordEvent } from './event.service.ts';
 
 function eventCountLoader(ctx: RequestContext) {
   return requestLoader<string, number>(ctx, 'event-count', (tenantIds) =>
-    ctx.tx(async ({ em, scope }) => {
-      const visible = tenantIds.filter((id) => scope.includes(id));
-      return new Map(await Promise.all(visible.map(async (id) => [id, await countEvents(em, id, {})] as const)));
-    }));
+    ctx.tx(({ em }) => countEventsByTenant(em, tenantIds)));
 }
 
 interface TrackEventArgs {
@@ -39,6 +36,7 @@ export const eventsModule: SubgraphModule = {
         })).event),
     },
     Tenant: {
+      // A tenant outside the caller's scope counts nothing: RLS hides its rows.
       eventCount: (tenant: { id: string }, _: unknown, ctx: RequestContext) => eventCountLoader(ctx).load(tenant.id).then((n) => n ?? 0),
     },
   },

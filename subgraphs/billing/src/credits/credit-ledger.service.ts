@@ -18,6 +18,7 @@
 // period; what is left of a month's grant lapses when the next period is
 // granted (consumption draws on the monthly grant before anything else, so
 // top-ups carry over).
+import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
 import type { EntityManager } from '@ensemble/db/orm';
 import { AI_TASKS } from '@ensemble/db/vocabulary';
 import { AppError, badInput, notFound } from '@ensemble/tenancy/errors';
@@ -370,17 +371,33 @@ export async function ensureMonthlyGrant(em: EntityManager, input: { tenantId: s
 /** The current period's balance, derived from the entries. Another tenant's account reads as missing. */
 export async function getBalance(em: EntityManager, tenantId: string): Promise<CreditBalance> {
   checkTenant(tenantId);
-  const [account] = await query<AccountRow>(em,
-    `select tenant_id, to_char(period_start, 'YYYY-MM-DD') as period_start, monthly_budget, hard_cap
-       from billing.credit_account where tenant_id = ?::uuid`, [tenantId]);
-  if (!account) throw notFound('credit account');
-  const balance = await sums(em, tenantId, account.period_start);
-  return {
-    tenantId,
-    periodStart: new Date(`${account.period_start}T00:00:00.000Z`),
-    budget: toInt(account.monthly_budget),
-    ...balance,
-  };
+  const balance = (await getBalances(em, [tenantId])).get(tenantId);
+  if (!balance) throw notFound('credit account');
+  return balance;
+}
+
+/** Balances of many tenants in one statement (federated lists of tenants). */
+export async function getBalances(em: EntityManager, tenantIds: readonly string[]): Promise<Map<string, CreditBalance>> {
+  const ids = tenantIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await query<Row>(em,
+    `select a.tenant_id, to_char(a.period_start, 'YYYY-MM-DD') as period_start, a.monthly_budget,
+            coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
+            coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
+            coalesce(sum(e.amount) filter (where e.account = 'consumed' and t.created_at >= a.period_start::timestamp at time zone 'UTC'), 0) as consumed
+       from billing.credit_account a
+       left join billing.credit_entry e on e.tenant_id = a.tenant_id
+       left join billing.credit_transfer t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
+      where a.tenant_id = any(?::uuid[])
+      group by a.tenant_id, a.period_start, a.monthly_budget`, [uuidArrayLiteral(ids)]);
+  return new Map(rows.map((r) => [String(r['tenant_id']), {
+    tenantId: String(r['tenant_id']),
+    periodStart: new Date(`${String(r['period_start'])}T00:00:00.000Z`),
+    budget: toInt(r['monthly_budget']),
+    available: toInt(r['available']),
+    reserved: toInt(r['reserved']),
+    consumed: toInt(r['consumed']),
+  }]));
 }
 
 /**

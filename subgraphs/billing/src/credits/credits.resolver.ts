@@ -3,16 +3,13 @@ import { readSdl } from '@ensemble/subgraph-kit/schema';
 import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { badInput } from '@ensemble/tenancy/errors';
-import { getBalance, listMovements } from './credit-ledger.service.ts';
+import { getBalance, getBalances, listMovements } from './credit-ledger.service.ts';
 
 type Balance = Awaited<ReturnType<typeof getBalance>>;
 
 function balanceLoader(ctx: RequestContext) {
   return requestLoader<string, Balance>(ctx, 'credit-balance', (tenantIds) =>
-    ctx.tx(async ({ em, scope }) => {
-      const visible = tenantIds.filter((id) => scope.includes(id));
-      return new Map(await Promise.all(visible.map(async (id) => [id, await getBalance(em, id)] as const)));
-    }));
+    ctx.tx(({ em }) => getBalances(em, tenantIds)));
 }
 
 export const creditsModule: SubgraphModule = {
