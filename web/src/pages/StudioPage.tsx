@@ -12,12 +12,15 @@ import { formatDateTime } from '../modules/common/format.ts';
 import { DraftEditor } from '../modules/studio/DraftEditor.tsx';
 import { CONTENT_ITEM_QUERY, CREATE_DRAFT_MUTATION, RECENT_ITEMS_QUERY } from '../modules/studio/studio.graphql.ts';
 
+/** Drafts are looked for among this many latest items (pipeline runs add many non-draft items). */
+const RECENT_LIMIT = 100;
+
 /** /studio and /studio/new: open the latest draft (only /studio) or create one, then move to its own address. */
 export function StudioStartPage({ forceNew }: { forceNew: boolean }) {
   const { t, i18n } = useTranslation();
   const { viewer } = useSession();
   const navigate = useNavigate();
-  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: 20 }, fetchPolicy: 'network-only', skip: forceNew });
+  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: RECENT_LIMIT }, fetchPolicy: 'network-only', skip: forceNew });
   const [createDraft] = useMutation(CREATE_DRAFT_MUTATION);
   const [error, setError] = useState<unknown>(null);
   const started = useRef(false);
@@ -55,10 +58,10 @@ export function StudioPage() {
   const { itemId = '' } = useParams();
   const navigate = useNavigate();
   const { data, loading, error, refetch } = useQuery(CONTENT_ITEM_QUERY, { variables: { id: itemId }, fetchPolicy: 'network-only' });
-  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: 20 }, fetchPolicy: 'cache-and-network' });
+  const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: RECENT_LIMIT }, fetchPolicy: 'cache-and-network' });
 
   const item = data?.contentItem;
-  const others = (recent.data?.contentItems ?? []).filter((other) => other.id !== itemId).slice(0, 10);
+  const others = (recent.data?.contentItems ?? []).filter((other) => other.id !== itemId && other.status === 'DRAFT').slice(0, 10);
 
   return (
     <>

@@ -1,9 +1,10 @@
 import { Badge, Box, Group, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime, formatDuration, formatMonth, formatNumber, humanizeKey } from '../common/format.ts';
+import { formatDateTime, formatDuration, formatMonth, formatNumber } from '../common/format.ts';
 import type { PipelineStep, StepStatus } from './pipeline.graphql.ts';
 import { summarizeResult } from './step-summary.ts';
+import { useFactLabel } from './useFactLabel.ts';
 
 export const STEP_STATUS_COLOR: Record<StepStatus, string> = { PENDING: 'gray', RUNNING: 'brand', COMPLETED: 'teal', FAILED: 'red' };
 
@@ -38,15 +39,10 @@ function StepIcon({ step }: { step: PipelineStep }) {
   );
 }
 
-function humanFactKey(key: string): string {
-  return key
-    .split('.')
-    .map((part) => humanizeKey(part))
-    .join(' · ');
-}
 
 export function PipelineSteps({ steps }: { steps: PipelineStep[] }) {
   const { t, i18n } = useTranslation();
+  const factLabel = useFactLabel();
   const ordered = [...steps].sort((a, b) => a.position - b.position);
   const formats = {
     number: (n: number) => formatNumber(n, i18n.language),
@@ -97,7 +93,7 @@ export function PipelineSteps({ steps }: { steps: PipelineStep[] }) {
                   <Group gap={6} mt={4}>
                     {facts.map((fact) => (
                       <Badge key={fact.key} variant="default" radius="sm" tt="none" fw={500} size="md">
-                        {humanFactKey(fact.key)}: <strong>{fact.value}</strong>
+                        {factLabel(fact.key)}: <strong>{fact.value}</strong>
                       </Badge>
                     ))}
                   </Group>
