@@ -18,8 +18,8 @@ import { Channel } from './content/channel.entity.ts';
 import { PipelineRun, PipelineStep } from './content/pipeline.entity.ts';
 import { CalendarSlot, PostingTimeStat } from './content/calendar-slot.entity.ts';
 import { ContentItem, ContentVersion } from './content/content-item.entity.ts';
-import { Publication } from './content/publication.entity.ts';
-import { Approval, ApprovalComment, ApprovalLink } from './content/approval.entity.ts';
+import { Publication, PublicationAttempt } from './content/publication.entity.ts';
+import { Approval, ApprovalComment, ApprovalLink, ApprovalReminder } from './content/approval.entity.ts';
 import { GenerationJob } from './content/generation-job.entity.ts';
 import { ContentMedia, Media, MediaTag } from './content/media.entity.ts';
 import { Template } from './content/template.entity.ts';
@@ -28,7 +28,7 @@ import { SeoScore, SeoWeight } from './content/seo.entity.ts';
 import { Competitor, CompetitorAlert, CompetitorCapture, CompetitorSource } from './content/competitor.entity.ts';
 import { MarketSignal, MarketWatch } from './content/market-watch.entity.ts';
 import { EvergreenCandidate, EvergreenPolicy } from './content/evergreen.entity.ts';
-import { Consent, Contact, ContactList, ContactListMember } from './content/contact.entity.ts';
+import { Consent, Contact, ContactList, ContactListMember, UnsubscribeToken } from './content/contact.entity.ts';
 import { EmailSequence, EmailSequenceEnrollment, EmailSequenceStep, MessageEvent, MessageSend } from './content/messaging.entity.ts';
 import { Experiment, ExperimentAssignment, ExperimentVariant } from './content/experiment.entity.ts';
 import { AnalyticsEvent, EventReceipt } from './analytics/event.entity.ts';
@@ -42,7 +42,7 @@ import { FormSubmission, Lead, LeadModel, LeadScore } from './analytics/lead.ent
 import { Forecast, ForecastPoint } from './analytics/forecast.entity.ts';
 import { CrmSync, CrmSyncRecord } from './analytics/crm.entity.ts';
 import { Customer, Subscription, SubscriptionChange } from './billing/subscription.entity.ts';
-import { CreditAccount, CreditEntry, CreditRate, CreditReservation, CreditTransfer, TopupPack, TopupPackPrice } from './billing/credit.entity.ts';
+import { CreditAccount, CreditEntry, CreditNotice, CreditRate, CreditReservation, CreditTopup, CreditTransfer, TopupPack, TopupPackPrice } from './billing/credit.entity.ts';
 import { DunningStep, InboundWebhook, Invoice, InvoiceCounter, InvoiceLine, Payment } from './billing/invoice.entity.ts';
 import { Commission, CommissionRule, CommissionStatement, CommissionTier, DistributorAlert, MrrSnapshot, RetailPrice } from './billing/distributor.entity.ts';
 import { PriceSuggestion } from './billing/pricing.entity.ts';
@@ -55,17 +55,17 @@ export const ALL_ENTITIES = [
   ConnectorSecret, ConnectorConnection, OauthToken, OauthState, WebhookEndpoint, WebhookDelivery,
   WebhookAttempt, GdprRequest, RetentionRule, GdprAudit, AuditLog, LegalDocument, LegalAcceptance,
   Channel, PipelineRun, PipelineStep, CalendarSlot, PostingTimeStat, ContentItem, ContentVersion,
-  Publication, Approval, ApprovalComment, ApprovalLink, GenerationJob, Media, MediaTag,
+  Publication, PublicationAttempt, Approval, ApprovalComment, ApprovalLink, ApprovalReminder, GenerationJob, Media, MediaTag,
   ContentMedia, Template, Campaign, UtmLink, SeoScore, SeoWeight, Competitor, CompetitorSource,
   CompetitorCapture, CompetitorAlert, MarketWatch, MarketSignal, EvergreenPolicy,
-  EvergreenCandidate, Contact, ContactList, ContactListMember, Consent, EmailSequence,
+  EvergreenCandidate, Contact, ContactList, ContactListMember, Consent, UnsubscribeToken, EmailSequence,
   EmailSequenceStep, EmailSequenceEnrollment, MessageSend, MessageEvent, Experiment,
   ExperimentVariant, ExperimentAssignment, AnalyticsEvent, EventReceipt, EventDaily,
   ConversionDaily, VisitorSession, IdentityLink, Touchpoint, Conversion, AttributionRun,
   AttributionCredit, ForwardingDestination, ForwardingAttempt, BusinessMetric, Review,
   ModerationFlag, EngagementMetric, FormSubmission, Lead, LeadModel, LeadScore, Forecast,
   ForecastPoint, CrmSync, CrmSyncRecord, Customer, Subscription, SubscriptionChange, CreditAccount,
-  CreditReservation, CreditTransfer, CreditEntry, CreditRate, TopupPack, TopupPackPrice,
+  CreditReservation, CreditTransfer, CreditEntry, CreditRate, TopupPack, TopupPackPrice, CreditNotice, CreditTopup,
   InvoiceCounter, Invoice, InvoiceLine, Payment, InboundWebhook, DunningStep, RetailPrice,
   CommissionRule, CommissionTier, CommissionStatement, Commission, MrrSnapshot, DistributorAlert,
   PriceSuggestion,

@@ -11,6 +11,7 @@ import { hashPassword } from '@ensemble/tenancy/password';
 import { OWNER_ROLE } from './connection.ts';
 import { CONNECTORS, CREDIT_RATES, MODELS, PLANS, PROVIDERS, ROUTES, TOPUP_PACKS, type PlanCode } from './seed/catalogue.ts';
 import { BAKERY_DNA, FITNESS_DNA, RIAD_DNA, onboardingProvenance, type BrandDnaDocument } from './seed/demo-brands.ts';
+import { bakeryEngagementHistory } from './seed/demo-engagement.ts';
 import { ATLAS_AGENCY_LAYER, ATLAS_MAROC_LAYER, CLIENT_LAYERS, PLATFORM_LAYER } from './seed/demo-prompts.ts';
 
 /** A fixed demo id (UUIDv7 layout, so it sorts like the app's ids). */
@@ -182,6 +183,7 @@ export async function seed(adminUrl: string): Promise<SeedSummary> {
     await seedBrands(w);
     await seedBilling(w, now);
     await seedContent(w);
+    await seedEngagementHistory(w, now);
     await seedAnalytics(w, now);
     await client.query('commit');
   } catch (error) {
@@ -437,6 +439,25 @@ async function seedContent(w: Writer): Promise<void> {
     name: ['instagram', 'x', 'facebook', 'linkedin'].includes(kind) ? `${kind} ${handles[key]}` : `${kind} — ${BRANDS[key].dna.identity.name}`,
     locale: BRANDS[key].dna.locale, settings: json({}),
   }))));
+}
+
+// C5: published posts of the bakery with their engagement (learned posting times).
+async function seedEngagementHistory(w: Writer, now: Date): Promise<void> {
+  const history = bakeryEngagementHistory({
+    tenantId: TENANTS.bakery, timeZone: 'Europe/Paris', now, derivedId,
+    channelIds: { instagram: derivedId('channel:bakery:instagram'), facebook: derivedId('channel:bakery:facebook') },
+  });
+  await w.insert('content.content_item', history.items);
+  await w.insert('content.content_version', history.versions);
+  await w.insert('content.publication', history.publications);
+  // The day comes from the stored publication, so a later re-seed adds no second day.
+  const metrics = await w.query(
+    `insert into analytics.engagement_metric (tenant_id, publication_id, channel, day, impressions, reach, likes, comments, shares, saves, clicks, collected_at)
+     select m.tenant_id, m.publication_id, m.channel, (p.published_at at time zone 'UTC')::date, m.impressions, m.reach, m.likes, m.comments, m.shares, m.saves, m.clicks, p.published_at
+       from jsonb_to_recordset($1::jsonb) as m(tenant_id uuid, publication_id uuid, channel text, impressions bigint, reach bigint, likes bigint, comments bigint, shares bigint, saves bigint, clicks bigint)
+       join content.publication p on p.tenant_id = m.tenant_id and p.id = m.publication_id
+     on conflict do nothing returning publication_id`, [json(history.metrics)]);
+  w.inserted['analytics.engagement_metric'] = (w.inserted['analytics.engagement_metric'] ?? 0) + metrics.length;
 }
 
 // --- A1/A2/A5/A6 -------------------------------------------------------------

@@ -19,6 +19,7 @@ import { DEFAULT_LIMITS, limitRules, parseOptions, type LimitConfig } from './li
 import { formatGatewayError } from './errors.ts';
 import { corsMiddleware, DEFAULT_WEB_ORIGINS } from './origins.ts';
 import { attachSubscriptionServer } from './subscription-forwarder.ts';
+import { mountUploads } from './uploads.ts';
 import { logger } from './logger.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -130,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   app.get('/health', (_req, res) => { res.json({ ok: true, service: 'gateway' }); });
+  mountUploads(app, { authenticator, tokens, allowedOrigins, subgraphUrls: options.subgraphUrls, supergraphSdl: options.supergraphSdl });
 
   const authenticate: express.RequestHandler = async (req, res, next) => {
     try {

@@ -8,12 +8,15 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createOrm } from '@ensemble/db/orm';
 import { appUrl } from '@ensemble/db/connection';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
 import { createPipelineActivities, type PipelineActivityDeps } from './pipeline/monthly-pipeline.activities.ts';
+import { createCreditExpiryActivities } from './billing/credit-expiry.activities.ts';
+import { ensureCreditSchedules } from './billing/credit-schedules.ts';
 
 /** The content subgraph listens on this channel (pipelineProgress). */
 export const CONTENT_PUBSUB_CHANNEL = 'ensemble_content';
@@ -53,12 +56,15 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createPipelineActivities({
-      orm: options.orm,
-      pubsub: options.pubsub,
-      storageDir: options.storageDir ?? resolve(process.env.STORAGE_DIR ?? '.data/storage'),
-      now: options.now,
-    }),
+    activities: {
+      ...createPipelineActivities({
+        orm: options.orm,
+        pubsub: options.pubsub,
+        storageDir: options.storageDir ?? resolve(process.env.STORAGE_DIR ?? '.data/storage'),
+        now: options.now,
+      }),
+      ...createCreditExpiryActivities({ orm: options.orm, now: options.now }),
+    },
     // Two cores shared by everything in the default setup: modest concurrency.
     maxConcurrentActivityTaskExecutions: 8,
   });
@@ -74,6 +80,13 @@ async function main(): Promise<void> {
   const pubsub = new PgPubSub(dbUrl, CONTENT_PUBSUB_CHANNEL);
   const connection = await NativeConnection.connect({ address });
   const worker = await createWorker({ connection, namespace, orm, pubsub });
+  // The platform's recurring jobs (B2: expiry of orphaned credit reservations).
+  const clientConnection = await Connection.connect({ address });
+  try {
+    await ensureCreditSchedules(new Client({ connection: clientConnection, namespace }), { taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE });
+  } finally {
+    await clientConnection.close();
+  }
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

@@ -1,3 +1,4 @@
 // Every workflow the worker runs (the bundle's entry point). Names exported
 // here are the workflow types the contracts refer to.
 export { monthlyPipelineWorkflow } from './pipeline/monthly-pipeline.workflow.ts';
+export { creditExpiryWorkflow } from './billing/credit-expiry.workflow.ts';

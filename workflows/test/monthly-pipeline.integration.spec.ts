@@ -379,7 +379,7 @@ describe('generation at the credit cap', () => {
 });
 
 describe('a month that cannot be planned', () => {
-  it('fails the run with the step\'s error, and may be restarted once fixed', async () => {
+  it('fails at the step, then a retry runs that step and the rest without redoing the steps before it', async () => {
     // A client with no live subscription: planning cannot size the month.
     const client = '0190f5e0-0000-7000-8000-0000000000c1';
     await h.admin.query(
@@ -389,25 +389,45 @@ describe('a month that cannot be planned', () => {
     const ctx = ctxFor(identity(client, DEMO.logins.clientAdmin.id));
     const started = await gql<{ startMonthlyPipeline: RunResult }>(ctx, `mutation { startMonthlyPipeline(month: "${MONTH}") { id } }`);
     expect(started.errors).toBeUndefined();
-    const handle = h.temporal.workflow.getHandle(monthlyPipelineWorkflowId(client, MONTH));
-    await expect(handle.result()).rejects.toThrow();
-    const run = await withTenant(h.orm, client, null, ({ em }) => findRun(em, started.data!.startMonthlyPipeline.id));
-    expect(run!.status).toBe('failed');
-    const planning = run!.steps.find((s) => s.step === 'planning')!;
+    const runId = started.data!.startMonthlyPipeline.id;
+    const readRun = () => withTenant(h.orm, client, null, ({ em }) => findRun(em, runId));
+    const deadline = Date.now() + 60_000;
+    while ((await readRun())!.status !== 'failed') {
+      if (Date.now() > deadline) throw new Error('the run did not fail');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const run = (await readRun())!;
+    const planning = run.steps.find((s) => s.step === 'planning')!;
     expect(planning.status).toBe('failed');
     expect(planning.error).toMatch(/no live subscription/);
-    expect(run!.steps.filter((s) => s.status === 'completed').map((s) => s.step)).toEqual(['session', 'ingestion', 'dna_merge']);
-    expect(run!.steps.filter((s) => s.status === 'pending').map((s) => s.step)).toEqual(['generation', 'publication', 'analytics']);
+    expect(run.steps.filter((s) => s.status === 'completed').map((s) => s.step)).toEqual(['session', 'ingestion', 'dna_merge']);
+    expect(run.steps.filter((s) => s.status === 'pending').map((s) => s.step)).toEqual(['generation', 'publication', 'analytics']);
 
-    // Once subscribed, starting the failed month again runs it to the end.
+    // Retrying before the cause is fixed fails the step again, still without redoing the others.
+    const early = await gql<{ retryPipelineStep: RunResult }>(ctx, `mutation { retryPipelineStep(runId: "${runId}") { id } }`);
+    expect(early.errors).toBeUndefined();
+    while ((await readRun())!.steps.find((s) => s.step === 'planning')!.attempts < 2 || (await readRun())!.status !== 'failed') {
+      if (Date.now() > deadline) throw new Error('the early retry did not fail again');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // Once subscribed, a retry runs planning and every step after it.
     await h.admin.query(
       `insert into billing.subscription (id, tenant_id, plan_id, status, interval, currency, price_minor, seller_tenant_id, current_period_start, current_period_end)
        select gen_random_uuid(), $1, plan_id, 'active', interval, currency, price_minor, seller_tenant_id, current_period_start, current_period_end
          from billing.subscription where tenant_id = $2`, [client, BAKERY]);
-    const again = await gql<{ startMonthlyPipeline: RunResult }>(ctx, `mutation { startMonthlyPipeline(month: "${MONTH}") { id } }`);
-    expect(again.data!.startMonthlyPipeline.id).toBe(started.data!.startMonthlyPipeline.id);
-    await handle.result();
-    const done = await withTenant(h.orm, client, null, ({ em }) => findRun(em, started.data!.startMonthlyPipeline.id));
-    expect(done!.status).toBe('completed');
+    const again = await gql<{ retryPipelineStep: RunResult }>(ctx, `mutation { retryPipelineStep(runId: "${runId}") { id } }`);
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.retryPipelineStep.id).toBe(runId);
+    await h.temporal.workflow.getHandle(monthlyPipelineWorkflowId(client, MONTH)).result();
+    const done = (await readRun())!;
+    expect(done.status).toBe('completed');
+    const attempts = Object.fromEntries(done.steps.map((s) => [s.step, s.attempts]));
+    expect(attempts).toMatchObject({ session: 1, ingestion: 1, dna_merge: 1, generation: 1 });
+    expect(attempts['planning']).toBeGreaterThanOrEqual(3);
+
+    // A completed run cannot be retried.
+    const late = await gql(ctx, `mutation { retryPipelineStep(runId: "${runId}") { id } }`);
+    expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   }, 180_000);
 });

@@ -129,3 +129,44 @@ export const TopupPackPrice = defineEntity({
   },
 });
 export type TopupPackPriceRow = InstanceType<typeof TopupPackPrice.class>;
+
+/** B2: a soft cap reached during a period, shown to the client (once per kind and period). */
+export const CreditNotice = defineEntity({
+  name: 'CreditNotice',
+  tableName: 'billing.credit_notice',
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    tenantId: p.uuid(),
+    kind: p.enum(['soft_cap_reached'] as const),
+    periodStart: p.date(),
+    threshold: p.bigint('number'),
+    used: p.bigint('number'),
+    message: p.text(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type CreditNoticeRow = InstanceType<typeof CreditNotice.class>;
+
+/**
+ * B2: a top-up: a pack bought (pending payment, with its draft invoice) or
+ * credits granted by an ancestor's admin; credits enter through its transfer.
+ */
+export const CreditTopup = defineEntity({
+  name: 'CreditTopup',
+  tableName: 'billing.credit_topup',
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    tenantId: p.uuid(),
+    packId: p.uuid().nullable(),
+    credits: p.bigint('number'),
+    status: p.enum(['pending_payment', 'granted', 'cancelled'] as const),
+    invoiceId: p.uuid().nullable(),
+    transferId: p.uuid().nullable(),
+    idempotencyKey: p.text(),
+    requestedBy: p.uuid().nullable(),
+    memo: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    grantedAt: p.datetime().nullable(),
+  },
+});
+export type CreditTopupRow = InstanceType<typeof CreditTopup.class>;

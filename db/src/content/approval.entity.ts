@@ -53,7 +53,7 @@ export const ApprovalLink = defineEntity({
     tenantId: p.uuid(),
     approvalId: p.uuid(),
     tokenHash: p.text().hidden(),
-    email: p.text(),
+    email: p.text().nullable(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
@@ -61,3 +61,19 @@ export const ApprovalLink = defineEntity({
   },
 });
 export type ApprovalLinkRow = InstanceType<typeof ApprovalLink.class>;
+
+/** W2: a reminder of a pending approval, recorded in the app (one per approval and ordinal). */
+export const ApprovalReminder = defineEntity({
+  name: 'ApprovalReminder',
+  tableName: 'content.approval_reminder',
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    tenantId: p.uuid(),
+    approvalId: p.uuid(),
+    ordinal: p.integer(),
+    channel: p.enum(['in_app', 'email'] as const).default('in_app'),
+    dueAt: p.datetime(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type ApprovalReminderRow = InstanceType<typeof ApprovalReminder.class>;

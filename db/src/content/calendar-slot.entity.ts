@@ -14,6 +14,8 @@ export const CalendarSlot = defineEntity({
     status: p.enum(['planned', 'filled', 'published', 'cancelled'] as const).default('planned'),
     itemId: p.uuid().nullable(),
     reason: p.text().nullable(),
+    /** why the slot sits at its time (0016): learned, default, extra or moved by hand */
+    timing: p.json<Record<string, unknown>>().nullable(),
     pipelineRunId: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

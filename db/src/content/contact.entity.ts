@@ -73,3 +73,20 @@ export const Consent = defineEntity({
   },
 });
 export type ConsentRow = InstanceType<typeof Consent.class>;
+
+/** 0017: a one-click unsubscribe token (stored hashed), one per e-mail sent. */
+export const UnsubscribeToken = defineEntity({
+  name: 'UnsubscribeToken',
+  tableName: 'content.unsubscribe_token',
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    tenantId: p.uuid(),
+    contactId: p.uuid(),
+    channel: p.enum(['email', 'sms'] as const),
+    sendId: p.uuid().nullable(),
+    tokenHash: p.text().hidden(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    usedAt: p.datetime().nullable(),
+  },
+});
+export type UnsubscribeTokenRow = InstanceType<typeof UnsubscribeToken.class>;

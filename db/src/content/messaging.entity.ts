@@ -78,6 +78,10 @@ export const MessageSend = defineEntity({
     error: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
+    /** 0017: the publication it is part of, and its own attempts */
+    publicationId: p.uuid().nullable(),
+    attempts: p.integer().default(0),
+    lastAttemptAt: p.datetime().nullable(),
   },
 });
 export type MessageSendRow = InstanceType<typeof MessageSend.class>;

@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { SubgraphModule } from '@ensemble/subgraph-kit/schema';
 import { studioModule } from './studio/studio.resolver.ts';
 import { pipelineModule } from './pipeline/pipeline.resolver.ts';
+import { mediaModule } from './media/media.resolver.ts';
+import { utmModule } from './utm/utm.resolver.ts';
 
 // Connects on first use, so importing the modules (e.g. to compose the
 // supergraph) needs no Temporal server.
@@ -10,4 +12,4 @@ const temporal = new Client({
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
 });
 
-export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal })];
+export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule];

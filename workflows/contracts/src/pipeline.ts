@@ -12,6 +12,12 @@ export const MONTHLY_PIPELINE_WORKFLOW = 'monthlyPipelineWorkflow';
 /** Query returning the steps' progress (see PipelineProgress). */
 export const PROGRESS_QUERY = 'progress';
 
+/** Signal: run the failed step again, keeping the steps before it. */
+export const RETRY_STEP_SIGNAL = 'retryStep';
+
+/** How long a failed run waits for a retry before the execution fails. */
+export const RETRY_WINDOW = '7 days';
+
 export const PIPELINE_STEPS = ['session', 'ingestion', 'dna_merge', 'planning', 'generation', 'publication', 'analytics'] as const;
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number];
 

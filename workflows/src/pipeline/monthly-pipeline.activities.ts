@@ -24,6 +24,7 @@ import { mergeCascade, type CascadeLayer } from '@ensemble/subgraph-tenants/bran
 import {
   findRun,
   findRunByMonth,
+  reopenRun,
   finishRun,
   markStepCompleted,
   markStepFailed,
@@ -540,6 +541,14 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     },
 
     /** Finish: the run failed at `step` (the step keeps its error). */
+    /** A person asked to retry a failed step: the run is running again. */
+    async resumeRun(input: FailRunInput, step: PipelineStepName): Promise<void> {
+      const runId = input.runId ?? (await tx(input.tenantId, (em) => findRunByMonth(em, input.tenantId, input.month)))?.id ?? null;
+      if (!runId) return;
+      await tx(input.tenantId, (em) => reopenRun(em, runId));
+      await announce({ tenantId: input.tenantId, runId }, step, 'pending');
+    },
+
     async failRun(input: FailRunInput, step: PipelineStepName, message: string): Promise<void> {
       const runId = input.runId ?? (await tx(input.tenantId, (em) => findRunByMonth(em, input.tenantId, input.month)))?.id ?? null;
       if (!runId) return; // the session never opened a run: nothing to record

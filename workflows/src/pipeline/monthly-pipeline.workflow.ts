@@ -8,10 +8,12 @@
 // commands (activities, timers) must keep the old path behind
 // `if (patched('<change-id>')) { new } else { old }`, then `deprecatePatch`
 // once no run of the old code remains open.
-import { ApplicationFailure, CancellationScope, defineQuery, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, defineQuery, defineSignal, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   PIPELINE_STEPS,
   PROGRESS_QUERY,
+  RETRY_STEP_SIGNAL,
+  RETRY_WINDOW,
   type MonthlyPipelineInput,
   type MonthlyPipelineResult,
   type PipelineProgress,
@@ -20,6 +22,8 @@ import {
 import type { PipelineActivities, RunRef, SlotOutcome } from './monthly-pipeline.activities.ts';
 
 export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
+/** A person asks to run the failed step again (the steps before it are kept). */
+export const retryStepSignal = defineSignal(RETRY_STEP_SIGNAL);
 
 // Errors a retry cannot fix (bad input, missing rows): fail fast.
 const NON_RETRYABLE = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'];
@@ -36,7 +40,7 @@ const generation = proxyActivities<Pick<PipelineActivities, 'generateSlot'>>({
 });
 
 // Recording the outcome must outlast a flaky database.
-const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'completeRun'>>({
+const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'completeRun' | 'resumeRun'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
@@ -62,64 +66,65 @@ export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Prom
     if (error !== undefined) entry.error = error;
   };
 
-  let current: PipelineStepName = 'session';
+  let retryRequested = false;
+  setHandler(retryStepSignal, () => {
+    if (progress.status === 'failed') retryRequested = true;
+  });
+
   let run: RunRef | null = null;
-  try {
-    mark('session', 'running');
-    const session = await steps.session({ ...input, workflowId });
-    run = session.run;
-    progress.runId = run.runId;
-    mark('session', 'completed');
+  let plan: { slotIds: string[] } | null = null;
+  const work: Array<[PipelineStepName, () => Promise<void>]> = [
+    ['session', async () => {
+      run = (await steps.session({ ...input, workflowId })).run;
+      progress.runId = run.runId;
+    }],
+    ['ingestion', async () => { await steps.ingestion(run!); }],
+    ['dna_merge', async () => { await steps.dnaMerge(run!); }],
+    ['planning', async () => { plan = await steps.planning(run!); }],
+    ['generation', async () => {
+      await steps.beginStep(run!, 'generation');
+      const slotIds = plan!.slotIds;
+      const outcomes: SlotOutcome[] = [];
+      for (let i = 0; i < slotIds.length; i += GENERATION_PARALLELISM) {
+        const batch = slotIds.slice(i, i + GENERATION_PARALLELISM);
+        outcomes.push(...(await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
+      }
+      await steps.completeGeneration(run!, outcomes);
+    }],
+    ['publication', async () => { await steps.publication(run!); }],
+    ['analytics', async () => { await steps.analytics(run!); }],
+  ];
 
-    current = 'ingestion';
-    mark(current, 'running');
-    await steps.ingestion(run);
-    mark(current, 'completed');
-
-    current = 'dna_merge';
-    mark(current, 'running');
-    await steps.dnaMerge(run);
-    mark(current, 'completed');
-
-    current = 'planning';
-    mark(current, 'running');
-    const plan = await steps.planning(run);
-    mark(current, 'completed');
-
-    current = 'generation';
-    mark(current, 'running');
-    await steps.beginStep(run, 'generation');
-    const outcomes: SlotOutcome[] = [];
-    for (let i = 0; i < plan.slotIds.length; i += GENERATION_PARALLELISM) {
-      const batch = plan.slotIds.slice(i, i + GENERATION_PARALLELISM);
-      outcomes.push(...(await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
+  let index = 0;
+  while (index < work.length) {
+    const [current, execute] = work[index]!;
+    try {
+      mark(current, 'running');
+      await execute();
+      mark(current, 'completed');
+      index += 1;
+    } catch (error) {
+      const cancelled = isCancellation(error);
+      const message = cancelled ? 'cancelled' : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      mark(current, 'failed', message);
+      progress.status = 'failed';
+      const failed = { tenantId: input.tenantId, month: input.month, workflowId, runId: (run as RunRef | null)?.runId ?? null };
+      // Recorded even when the run is being cancelled.
+      await CancellationScope.nonCancellable(() => bookkeeping.failRun(failed, current, message));
+      if (cancelled) throw error;
+      // A failed step waits for a person to fix the cause and retry it; the
+      // steps before it are not redone. Unanswered, the execution fails, and
+      // the id reuse policy then lets a person restart the month.
+      if (!patched('retry-failed-step') || !(await condition(() => retryRequested, RETRY_WINDOW))) {
+        throw ApplicationFailure.nonRetryable(`monthly pipeline failed at ${current}: ${message}`, 'PIPELINE_FAILED');
+      }
+      retryRequested = false;
+      progress.status = 'running';
+      await bookkeeping.resumeRun(failed, current);
     }
-    await steps.completeGeneration(run, outcomes);
-    mark(current, 'completed');
-
-    current = 'publication';
-    mark(current, 'running');
-    await steps.publication(run);
-    mark(current, 'completed');
-
-    current = 'analytics';
-    mark(current, 'running');
-    await steps.analytics(run);
-    mark(current, 'completed');
-
-    await bookkeeping.completeRun(run);
-    progress.status = 'completed';
-    return { runId: run.runId, status: 'completed', steps: progress.steps };
-  } catch (error) {
-    const cancelled = isCancellation(error);
-    const message = cancelled ? 'cancelled' : error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    mark(current, 'failed', message);
-    progress.status = 'failed';
-    // Recorded even when the run is being cancelled.
-    await CancellationScope.nonCancellable(() =>
-      bookkeeping.failRun({ tenantId: input.tenantId, month: input.month, workflowId, runId: run?.runId ?? null }, current, message));
-    if (cancelled) throw error;
-    // Fail the execution too: the id reuse policy then lets a person restart a failed month.
-    throw ApplicationFailure.nonRetryable(`monthly pipeline failed at ${current}: ${message}`, 'PIPELINE_FAILED');
   }
+
+  await bookkeeping.completeRun(run!);
+  progress.status = 'completed';
+  return { runId: (run as RunRef | null)!.runId, status: 'completed', steps: progress.steps };
 }

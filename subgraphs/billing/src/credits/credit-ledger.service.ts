@@ -18,6 +18,16 @@
 // period; what is left of a month's grant lapses when the next period is
 // granted (consumption draws on the monthly grant before anything else, so
 // top-ups carry over).
+//
+// Caps (per period, on what is used: consumed + reserved): the account's
+// soft_cap / hard_cap, else the plan's limits credits_soft_cap /
+// credits_hard_cap. Reaching the soft cap records a credit_notice (once per
+// period) and flags the balance; a reservation that would pass the hard cap is
+// refused with INSUFFICIENT_CREDITS naming the cap.
+//
+// Night batch (W8): a reservation made with batch: true is charged at the
+// rate catalogue's batch discount (−50 %) when it is settled, if the plan has
+// the night_batch feature then; the settlement's memo says so.
 import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
 import type { EntityManager } from '@ensemble/db/orm';
 import { AI_TASKS } from '@ensemble/db/vocabulary';
@@ -37,8 +47,14 @@ export interface ReserveCreditsInput {
   contentItemId?: string | null;
   /** how long the hold lives before expireOrphanReservations may release it */
   ttlSeconds?: number;
-  /** W8: a night-batch call */
+  /** W8: a night-batch call (discounted at settlement when the plan has night_batch) */
   batch?: boolean;
+  /**
+   * A regeneration of contentItemId: refused past the plan's
+   * regenerations_per_item, checked under the account lock so two concurrent
+   * regenerations cannot both take the last one.
+   */
+  regeneration?: boolean;
 }
 
 export interface ReserveCreditsResult {
@@ -54,6 +70,14 @@ export interface CreditBalance {
   available: number;
   reserved: number;
   consumed: number;
+  /** the period's soft cap (warn), null when none */
+  softCap: number | null;
+  /** the period's hard cap (refuse), null when none */
+  hardCap: number | null;
+  /** consumed + reserved has reached the soft cap */
+  softCapReached: boolean;
+  /** consumed + reserved has reached the hard cap: nothing more can be reserved */
+  hardCapReached: boolean;
 }
 
 export interface CreditMovement {
@@ -108,17 +132,48 @@ interface AccountRow extends Row {
   tenant_id: string;
   period_start: string;
   monthly_budget: string | number;
+  soft_cap: string | number | null;
   hard_cap: string | number | null;
 }
 
 /** Locks the tenant's account row for the rest of the transaction; another tenant's row is invisible (RLS) and reads as missing. */
-async function lockAccount(em: EntityManager, tenantId: string): Promise<AccountRow> {
+export async function lockAccount(em: EntityManager, tenantId: string): Promise<AccountRow> {
   checkTenant(tenantId);
   const [account] = await query<AccountRow>(em,
-    `select tenant_id, to_char(period_start, 'YYYY-MM-DD') as period_start, monthly_budget, hard_cap
+    `select tenant_id, to_char(period_start, 'YYYY-MM-DD') as period_start, monthly_budget, soft_cap, hard_cap
        from billing.credit_account where tenant_id = ?::uuid for update`, [tenantId]);
   if (!account) throw notFound('credit account');
   return account;
+}
+
+export interface PlanTerms {
+  code: string | null;
+  limits: Record<string, unknown>;
+  features: Record<string, unknown>;
+}
+
+/** The plan of the tenant's live subscription (app.plan_for answers for a client in scope only); empty terms without one. */
+export async function planTerms(em: EntityManager, tenantId: string): Promise<PlanTerms> {
+  const [plan] = await query<Row>(em, 'select p.code, p.limits, p.features from app.plan_for(?::uuid) p', [tenantId]);
+  return {
+    code: plan ? String(plan['code']) : null,
+    limits: (plan?.['limits'] ?? {}) as Record<string, unknown>,
+    features: (plan?.['features'] ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** A plan limit that is a non-negative whole number, else null (absent or malformed limits impose nothing). */
+export function planLimit(terms: PlanTerms, name: string): number | null {
+  const value = terms.limits[name];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** The account's cap when set, else the plan's. */
+function effectiveCaps(account: { soft_cap: unknown; hard_cap: unknown }, terms: PlanTerms): { softCap: number | null; hardCap: number | null } {
+  return {
+    softCap: account.soft_cap !== null && account.soft_cap !== undefined ? toInt(account.soft_cap) : planLimit(terms, 'credits_soft_cap'),
+    hardCap: account.hard_cap !== null && account.hard_cap !== undefined ? toInt(account.hard_cap) : planLimit(terms, 'credits_hard_cap'),
+  };
 }
 
 interface Sums {
@@ -170,17 +225,22 @@ async function transfer(em: EntityManager, input: {
   return id;
 }
 
+/** A balanced transfer for the other credit services (top-ups); callers hold the account lock. */
+export const recordTransfer = transfer;
+
 interface ReservationRow extends Row {
   id: string;
   amount: string | number;
   status: 'open' | 'settled' | 'voided' | 'expired';
   settled_amount: string | number | null;
+  task: string;
+  batch: boolean;
 }
 
 async function lockReservation(em: EntityManager, tenantId: string, reservationId: string): Promise<ReservationRow> {
   if (typeof reservationId !== 'string' || !UUID.test(reservationId)) throw notFound('reservation');
   const [row] = await query<ReservationRow>(em,
-    'select id, amount, status, settled_amount from billing.credit_reservation where tenant_id = ?::uuid and id = ?::uuid for update',
+    'select id, amount, status, settled_amount, task, batch from billing.credit_reservation where tenant_id = ?::uuid and id = ?::uuid for update',
     [tenantId, reservationId]);
   if (!row) throw notFound('reservation');
   return row;
@@ -199,22 +259,28 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
     throw badInput(`ttlSeconds must be a whole number between 1 and ${MAX_RESERVATION_TTL_SECONDS}`, 'ttlSeconds');
   }
   if (input.contentItemId != null && !UUID.test(input.contentItemId)) throw badInput('contentItemId must be a UUID', 'contentItemId');
+  if (input.regeneration && input.contentItemId == null) throw badInput('a regeneration names its contentItemId', 'contentItemId');
 
   const account = await lockAccount(em, input.tenantId);
   // Checked under the lock: a concurrent call with the same key has committed or not started.
   const [existing] = await query<ReservationRow>(em,
-    'select id, amount, status, settled_amount from billing.credit_reservation where tenant_id = ?::uuid and idempotency_key = ?',
+    'select id, amount from billing.credit_reservation where tenant_id = ?::uuid and idempotency_key = ?',
     [input.tenantId, key]);
   if (existing) return { reservationId: existing.id, amount: toInt(existing.amount), replayed: true };
 
+  if (input.regeneration) await checkRegenerationCap(em, { tenantId: input.tenantId, contentItemId: input.contentItemId! });
+  const terms = await planTerms(em, input.tenantId);
+  const { softCap, hardCap } = effectiveCaps(account, terms);
   const balance = await sums(em, input.tenantId, account.period_start);
+  const used = balance.consumed + balance.reserved;
+  if (hardCap !== null && used + amount > hardCap) {
+    throw new AppError('INSUFFICIENT_CREDITS',
+      `The monthly hard cap of ${hardCap} AI credits is reached: ${used} used this month, ${amount} more requested.`,
+      { cap: 'hard', hardCap, used, requested: amount });
+  }
   if (balance.available < amount) {
     throw new AppError('INSUFFICIENT_CREDITS', `Not enough AI credits: ${amount} needed, ${Math.max(0, balance.available)} available.`,
       { available: Math.max(0, balance.available), requested: amount });
-  }
-  if (account.hard_cap !== null && balance.consumed + balance.reserved + amount > toInt(account.hard_cap)) {
-    throw new AppError('INSUFFICIENT_CREDITS', `The monthly cap of ${toInt(account.hard_cap)} AI credits is reached.`,
-      { hardCap: toInt(account.hard_cap), requested: amount });
   }
 
   const reservationId = uuidv7();
@@ -224,9 +290,91 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
     [reservationId, input.tenantId, amount, input.task, input.contentItemId ?? null, input.batch ?? false, key, ttl]);
   await transfer(em, {
     tenantId: input.tenantId, kind: 'reserve', key: `reserve:${key}`, reservationId,
-    memo: `Reserved for ${input.task}`, legs: [['available', -amount], ['reserved', amount]],
+    memo: `Reserved for ${input.task}${input.batch ? ' (night batch)' : ''}`, legs: [['available', -amount], ['reserved', amount]],
   });
+  if (softCap !== null && used + amount >= softCap) {
+    await recordSoftCapNotice(em, { tenantId: input.tenantId, periodStart: account.period_start, softCap, used: used + amount });
+  }
   return { reservationId, amount, replayed: false };
+}
+
+/** Once per period (the unique key makes a second one a no-op). */
+async function recordSoftCapNotice(em: EntityManager, input: { tenantId: string; periodStart: string; softCap: number; used: number }): Promise<void> {
+  await query(em,
+    `insert into billing.credit_notice (id, tenant_id, kind, period_start, threshold, used, message, created_at)
+     values (?::uuid, ?::uuid, 'soft_cap_reached', ?::date, ?, ?, ?, clock_timestamp())
+     on conflict (tenant_id, kind, period_start) do nothing`,
+    [uuidv7(), input.tenantId, input.periodStart, input.softCap, input.used,
+      `The soft cap of ${input.softCap} AI credits for ${input.periodStart.slice(0, 7)} is reached (${input.used} used). AI work goes on; top up or review the plan to avoid the hard cap.`]);
+}
+
+export interface CreditNotice {
+  id: string;
+  kind: 'soft_cap_reached';
+  periodStart: string;
+  threshold: number;
+  used: number;
+  message: string;
+  createdAt: Date;
+}
+
+/** The client's notices, newest first. */
+export async function listCreditNotices(em: EntityManager, tenantId: string, limit: number): Promise<CreditNotice[]> {
+  checkTenant(tenantId);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100) throw badInput('limit must be between 1 and 100', 'limit');
+  const rows = await query<Row>(em,
+    `select id, kind, to_char(period_start, 'YYYY-MM-DD') as period_start, threshold, used, message, created_at
+       from billing.credit_notice where tenant_id = ?::uuid order by created_at desc, id desc limit ?`, [tenantId, limit]);
+  return rows.map((r) => ({
+    id: String(r['id']),
+    kind: 'soft_cap_reached',
+    periodStart: String(r['period_start']),
+    threshold: toInt(r['threshold']),
+    used: toInt(r['used']),
+    message: String(r['message']),
+    createdAt: new Date(r['created_at'] as string | Date),
+  }));
+}
+
+/** Tasks whose reservations naming an item are (re)generations of it. */
+const GENERATION_TASKS = ['generation', 'batch'];
+
+export interface RegenerationAllowance {
+  contentItemId: string;
+  /** regenerations taken: settled, or open (in flight) */
+  used: number;
+  /** the plan's regenerations_per_item; null when the plan sets none */
+  limit: number | null;
+  remaining: number | null;
+}
+
+/**
+ * B2 regeneration cap: may the item be regenerated once more? Counts the
+ * generation reservations that name the item and were settled (or are still
+ * open: a regeneration in flight) against the plan's regenerations_per_item.
+ * Name the item only when reserving a regeneration: the first generation of an
+ * item is not one. Throws CONFLICT when the cap is reached; NOT_FOUND for an
+ * item that is not the tenant's.
+ */
+export async function checkRegenerationCap(em: EntityManager, input: { tenantId: string; contentItemId: string }): Promise<RegenerationAllowance> {
+  checkTenant(input.tenantId);
+  if (typeof input.contentItemId !== 'string' || !UUID.test(input.contentItemId)) throw notFound('content item');
+  const [item] = await query<Row>(em,
+    `select i.id,
+            (select count(*) from billing.credit_reservation r
+              where r.tenant_id = i.tenant_id and r.content_item_id = i.id
+                and r.task = any(?::text[]) and r.status in ('settled', 'open')) as used
+       from content.content_item i where i.tenant_id = ?::uuid and i.id = ?::uuid`,
+    [`{${GENERATION_TASKS.join(',')}}`, input.tenantId, input.contentItemId]);
+  if (!item) throw notFound('content item');
+  const used = toInt(item['used']);
+  const limit = planLimit(await planTerms(em, input.tenantId), 'regenerations_per_item');
+  if (limit !== null && used >= limit) {
+    throw new AppError('CONFLICT',
+      `This content item has used its ${limit} regeneration${limit === 1 ? '' : 's'} allowed by the plan. Edit it by hand, or upgrade the plan for more.`,
+      { reason: 'REGENERATION_CAP', limit, used });
+  }
+  return { contentItemId: input.contentItemId, used, limit, remaining: limit === null ? null : limit - used };
 }
 
 /** After the AI call: consumes `amount` (≤ the reservation) and returns the rest to available. */
@@ -241,14 +389,36 @@ export async function settleReservation(em: EntityManager, input: { tenantId: st
   }
   const held = toInt(reservation.amount);
   if (used > held) throw badInput(`amount (${used}) exceeds the reservation (${held})`, 'amount');
+  let charged = used;
+  let memo = used < held ? `Used ${used} of ${held} reserved` : `Used ${used}`;
+  if (reservation.batch) {
+    const terms = await planTerms(em, input.tenantId);
+    if (terms.features['night_batch'] === true) {
+      const pct = await batchDiscountPct(em, reservation.task);
+      // Whole credits: the discounted price rounded up (a 1-credit call still costs 1).
+      charged = Math.ceil((used * (100 - pct)) / 100);
+      memo += `; night batch −${pct} %: ${charged} charged`;
+    } else {
+      memo += `; night batch not in plan ${terms.code ?? '(none)'}: full price`;
+    }
+  }
   await transfer(em, {
     tenantId: input.tenantId, kind: 'settle', key: `settle:${key}`, reservationId: reservation.id,
-    memo: used < held ? `Used ${used} of ${held} reserved` : `Used ${used}`,
-    legs: [['reserved', -held], ['consumed', used], ['available', held - used]],
+    memo, legs: [['reserved', -held], ['consumed', charged], ['available', held - charged]],
   });
   await query(em,
     `update billing.credit_reservation set status = 'settled', settled_amount = ?, closed_at = clock_timestamp()
-      where tenant_id = ?::uuid and id = ?::uuid`, [used, input.tenantId, reservation.id]);
+      where tenant_id = ?::uuid and id = ?::uuid`, [charged, input.tenantId, reservation.id]);
+}
+
+/** W8's −50 %: the column default, for a task the rate catalogue has no row for. */
+const DEFAULT_BATCH_DISCOUNT_PCT = 50;
+
+/** The catalogue's night-batch discount for a task (the smallest of its active rates: never over-discount). */
+async function batchDiscountPct(em: EntityManager, task: string): Promise<number> {
+  const [row] = await query<Row>(em, 'select min(batch_discount_pct) as pct from billing.credit_rate where task = ? and active', [task]);
+  const pct = row?.['pct'];
+  return pct === null || pct === undefined ? DEFAULT_BATCH_DISCOUNT_PCT : toInt(pct);
 }
 
 /** The AI call did not happen (or failed before any cost): the whole reservation returns to available. */
@@ -380,24 +550,82 @@ export async function getBalance(em: EntityManager, tenantId: string): Promise<C
 export async function getBalances(em: EntityManager, tenantIds: readonly string[]): Promise<Map<string, CreditBalance>> {
   const ids = tenantIds.filter((id) => UUID.test(id));
   if (ids.length === 0) return new Map();
+  const rows = await balanceRows(em, 'select a.tenant_id from billing.credit_account a where a.tenant_id = any(?::uuid[])', [uuidArrayLiteral(ids)]);
+  // The base has an account for every row, so the period is known.
+  return new Map(rows.map(({ name: _name, periodStart, ...rest }) => [rest.tenantId, { ...rest, periodStart: periodStart! }]));
+}
+
+export interface ClientCredits extends Omit<CreditBalance, 'periodStart'> {
+  /** null for a client that has no credit account yet */
+  periodStart: Date | null;
+  name: string;
+}
+
+/**
+ * Distributor view: every client of the caller's subtree (RLS decides what the
+ * subtree is), by name, with its period's budget, use and cap state, in one
+ * statement. A client with no credit account yet shows zeros.
+ */
+export async function listClientCredits(em: EntityManager): Promise<ClientCredits[]> {
+  return balanceRows(em, `select c.id as tenant_id from tenants.tenant c where c.kind = 'client' and c.status <> 'closed'`, []);
+}
+
+/** One client of the caller's subtree; NOT_FOUND outside it, exactly as for an unknown id. */
+export async function getClientCredits(em: EntityManager, clientId: string): Promise<ClientCredits> {
+  if (typeof clientId !== 'string' || !UUID.test(clientId)) throw notFound('client');
+  const [row] = await balanceRows(em,
+    `select c.id as tenant_id from tenants.tenant c where c.kind = 'client' and c.status <> 'closed' and c.id = ?::uuid`, [clientId]);
+  if (!row) throw notFound('client');
+  return row;
+}
+
+/**
+ * The balance of every tenant `base` selects (a query returning tenant_id),
+ * visible ones only: sums of entries per tenant, the account's caps or the
+ * plan's (app.plan_for), ordered by tenant name.
+ */
+async function balanceRows(em: EntityManager, base: string, params: unknown[]): Promise<ClientCredits[]> {
   const rows = await query<Row>(em,
-    `select a.tenant_id, to_char(a.period_start, 'YYYY-MM-DD') as period_start, a.monthly_budget,
-            coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
-            coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
-            coalesce(sum(e.amount) filter (where e.account = 'consumed' and t.created_at >= a.period_start::timestamp at time zone 'UTC'), 0) as consumed
-       from billing.credit_account a
-       left join billing.credit_entry e on e.tenant_id = a.tenant_id
-       left join billing.credit_transfer t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
-      where a.tenant_id = any(?::uuid[])
-      group by a.tenant_id, a.period_start, a.monthly_budget`, [uuidArrayLiteral(ids)]);
-  return new Map(rows.map((r) => [String(r['tenant_id']), {
-    tenantId: String(r['tenant_id']),
-    periodStart: new Date(`${String(r['period_start'])}T00:00:00.000Z`),
-    budget: toInt(r['monthly_budget']),
-    available: toInt(r['available']),
-    reserved: toInt(r['reserved']),
-    consumed: toInt(r['consumed']),
-  }]));
+    `with base as (${base}),
+     sums as (
+       select e.tenant_id,
+              coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
+              coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
+              coalesce(sum(e.amount) filter (where e.account = 'consumed' and t.created_at >= a.period_start::timestamp at time zone 'UTC'), 0) as consumed
+         from billing.credit_entry e
+         join billing.credit_transfer t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
+         join billing.credit_account a on a.tenant_id = e.tenant_id
+        where e.tenant_id in (select tenant_id from base)
+        group by e.tenant_id)
+     select c.id as tenant_id, c.name, to_char(a.period_start, 'YYYY-MM-DD') as period_start, coalesce(a.monthly_budget, 0) as monthly_budget,
+            coalesce(s.available, 0) as available, coalesce(s.reserved, 0) as reserved, coalesce(s.consumed, 0) as consumed,
+            coalesce(a.soft_cap, case when jsonb_typeof(p.limits -> 'credits_soft_cap') = 'number' then floor((p.limits ->> 'credits_soft_cap')::numeric)::bigint end) as soft_cap,
+            coalesce(a.hard_cap, case when jsonb_typeof(p.limits -> 'credits_hard_cap') = 'number' then floor((p.limits ->> 'credits_hard_cap')::numeric)::bigint end) as hard_cap
+       from base b
+       join tenants.tenant c on c.id = b.tenant_id
+       left join billing.credit_account a on a.tenant_id = b.tenant_id
+       left join sums s on s.tenant_id = b.tenant_id
+       left join lateral (select pf.limits from app.plan_for(b.tenant_id) pf limit 1) p on true
+      order by c.name, c.id`, params);
+  return rows.map((r) => {
+    const consumed = toInt(r['consumed']);
+    const reserved = toInt(r['reserved']);
+    const softCap = r['soft_cap'] === null ? null : toInt(r['soft_cap']);
+    const hardCap = r['hard_cap'] === null ? null : toInt(r['hard_cap']);
+    return {
+      tenantId: String(r['tenant_id']),
+      name: String(r['name']),
+      periodStart: r['period_start'] === null ? null : new Date(`${String(r['period_start'])}T00:00:00.000Z`),
+      budget: toInt(r['monthly_budget']),
+      available: toInt(r['available']),
+      reserved,
+      consumed,
+      softCap,
+      hardCap,
+      softCapReached: softCap !== null && consumed + reserved >= softCap,
+      hardCapReached: hardCap !== null && consumed + reserved >= hardCap,
+    };
+  });
 }
 
 /**

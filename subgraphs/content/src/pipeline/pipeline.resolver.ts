@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { readSdl, type SubgraphModule } from '@ensemble/subgraph-kit/schema';
 import { pipelineProgressTopic } from '@ensemble/workflow-contracts/pipeline';
-import { findRun, listRuns, requireRun, startMonthlyPipeline, type PipelineRunView, type PipelineStepView } from './pipeline.service.ts';
+import { findRun, listRuns, requireRun, retryFailedStep, startMonthlyPipeline, type PipelineRunView, type PipelineStepView } from './pipeline.service.ts';
 
 export interface PipelineModuleDeps {
   temporal: Client;
@@ -44,6 +44,11 @@ export function pipelineModule(deps: PipelineModuleDeps): SubgraphModule {
           startMonthlyPipeline({ temporal: deps.temporal, taskQueue: deps.taskQueue }, (fn) => ctx.tx(fn), {
             requestedBy: ctx.identity.actorId,
             month: args.month,
+          }),
+        retryPipelineStep: (_: unknown, args: { runId: string }, ctx: RequestContext) =>
+          retryFailedStep({ temporal: deps.temporal, taskQueue: deps.taskQueue }, (fn) => ctx.tx(fn), {
+            runId: args.runId,
+            requestedBy: ctx.identity.actorId,
           }),
       },
       Subscription: {

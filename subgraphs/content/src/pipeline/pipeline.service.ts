@@ -10,6 +10,7 @@ import { isUuid, newId } from '@ensemble/tenancy/ids';
 import {
   MONTHLY_PIPELINE_WORKFLOW,
   PIPELINE_STEPS,
+  RETRY_STEP_SIGNAL,
   TASK_QUEUE,
   isMonth,
   monthlyPipelineWorkflowId,
@@ -19,7 +20,7 @@ import {
   type PipelineStepName,
   type StepStatus,
 } from '@ensemble/workflow-contracts/pipeline';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { sql, toDate, toDateOrNull, type Row } from './sql.ts';
 
@@ -195,6 +196,11 @@ export async function finishRun(em: EntityManager, runId: string, status: 'compl
   await sql(em, `update content.pipeline_run set status = ?, finished_at = now() where id = ?`, [status, runId]);
 }
 
+/** A failed run that a person retries is running again until it ends. */
+export async function reopenRun(em: EntityManager, runId: string): Promise<void> {
+  await sql(em, `update content.pipeline_run set status = 'running', finished_at = null where id = ? and status = 'failed'`, [runId]);
+}
+
 export async function publishProgress(pubsub: ProgressPublisher, tenantId: string, runId: string, step: PipelineStepName | null, status: string): Promise<void> {
   const event: PipelineProgressEvent = { runId, step, status, at: new Date().toISOString() };
   await pubsub.publish(pipelineProgressTopic(tenantId, runId), event);
@@ -256,3 +262,27 @@ export async function startMonthlyPipeline(deps: StartDeps, tx: Tx, input: { req
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Retries the failed step of a run: the waiting workflow runs that step again
+ * and goes on; the steps before it are not redone. A run whose workflow no
+ * longer waits (past the retry window) is started again for its month, and
+ * its idempotent activities skip what was already done.
+ */
+export async function retryFailedStep(deps: StartDeps, tx: Tx, input: { runId: string; requestedBy: string | null }): Promise<PipelineRunView> {
+  const run = await tx(({ em }) => requireRun(em, input.runId));
+  if (run.status !== 'failed') throw new AppError('CONFLICT', 'Only a failed run can be retried');
+  try {
+    await deps.temporal.workflow.getHandle(run.workflowId).signal(RETRY_STEP_SIGNAL);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    return startMonthlyPipeline(deps, tx, { requestedBy: input.requestedBy, month: run.month });
+  }
+  const deadline = Date.now() + (deps.waitMs ?? 30_000);
+  for (;;) {
+    const current = await tx(({ em }) => requireRun(em, run.id));
+    if (current.status !== 'failed' || Date.now() > deadline) return current;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+

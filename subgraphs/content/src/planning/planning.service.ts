@@ -4,7 +4,8 @@
 import type { EntityManager } from '@ensemble/db/orm';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { sql, toDate } from '../pipeline/sql.ts';
-import { planMonthSlots, type ChannelKind, type SlotPlan } from './slot-plan.ts';
+import { planMonthSlots, toChannelKind, type ChannelKind, type SlotPlan } from './slot-plan.ts';
+import { optimalSlotsFor, postingTimesOf } from './optimal-slots.service.ts';
 
 export interface PlanLimits {
   planCode: string | null;
@@ -82,25 +83,31 @@ export interface PlanRunInput {
   timeZone: string;
   channels: readonly string[];
   limits: PlanLimits;
+  /** the end of the engagement history the times are learned from (default: now) */
+  now?: Date;
 }
 
 /** Plans the month and saves its slots (existing ones are kept as they are). */
 export async function planRun(em: EntityManager, input: PlanRunInput): Promise<{ plan: SlotPlan; slots: RunSlot[]; created: number }> {
+  // C5: each channel's times are learned from the client's own engagement (defaults when thin).
+  const known = [...new Set(input.channels.map(toChannelKind).filter((c): c is ChannelKind => c !== null))];
+  const learned = await optimalSlotsFor(em, { tenantId: input.tenantId, channels: known, timeZone: input.timeZone, now: input.now });
   const plan = planMonthSlots({
     month: input.month,
     timeZone: input.timeZone,
     channels: input.channels,
     postsPerMonth: input.limits.postsPerMonth,
     maxChannels: input.limits.maxChannels,
+    postingTimes: postingTimesOf(learned),
   });
   let created = 0;
   if (plan.slots.length > 0) {
     // Arrays travel as one JSON parameter (the ORM would expand a JS array into a list).
-    const rows = plan.slots.map((s) => ({ id: slotIdFor(input.runId, s.channel, s.index), channel: s.channel, at: s.scheduledAt.toISOString() }));
+    const rows = plan.slots.map((s) => ({ id: slotIdFor(input.runId, s.channel, s.index), channel: s.channel, at: s.scheduledAt.toISOString(), timing: s.timing }));
     const inserted = await sql(em,
-      `insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, pipeline_run_id)
-       select s.id, ?::uuid, s.channel, s.at, 'planned', ?::uuid
-         from jsonb_to_recordset(?::jsonb) as s(id uuid, channel text, at timestamptz)
+      `insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, pipeline_run_id, timing)
+       select s.id, ?::uuid, s.channel, s.at, 'planned', ?::uuid, s.timing
+         from jsonb_to_recordset(?::jsonb) as s(id uuid, channel text, at timestamptz, timing jsonb)
        on conflict do nothing returning id`,
       [input.tenantId, input.runId, JSON.stringify(rows)]);
     created = inserted.length;

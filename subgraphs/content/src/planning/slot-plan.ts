@@ -3,6 +3,7 @@
 // and limit always give the same slots (the pipeline keys them by run +
 // channel + index, so a retry finds the slots it already made).
 import { DateTime } from 'luxon';
+import type { SlotTiming } from './optimal-slots.ts';
 
 export const CHANNEL_KINDS = ['blog', 'landing_page', 'linkedin', 'facebook', 'instagram', 'x', 'google_business', 'newsletter', 'email', 'sms'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
@@ -50,6 +51,15 @@ export interface SlotPlanInput {
   postsPerMonth: number;
   /** plan limit: how many channels may be used (all when omitted) */
   maxChannels?: number | null;
+  /**
+   * Ranked times per channel (learned from engagement, see optimal-slots.ts),
+   * one per weekday; a channel without them uses DEFAULT_POSTING_TIMES.
+   */
+  postingTimes?: Partial<Record<ChannelKind, ChannelPostingTimes>>;
+}
+
+export interface ChannelPostingTimes {
+  slots: ReadonlyArray<{ weekday: number; hour: number; minute: number; timing: SlotTiming }>;
 }
 
 export interface PlannedSlot {
@@ -59,6 +69,8 @@ export interface PlannedSlot {
   scheduledAt: Date;
   /** the slot's date in the client's zone, YYYY-MM-DD */
   localDate: string;
+  /** why this time (null when planned from the bare defaults) */
+  timing: SlotTiming | null;
 }
 
 export interface SlotPlan {
@@ -73,6 +85,16 @@ function spread<T>(candidates: readonly T[], count: number): T[] {
   const picks: T[] = [];
   for (let k = 0; k < count; k += 1) picks.push(candidates[Math.floor(((k + 0.5) * candidates.length) / count)]!);
   return picks;
+}
+
+function extraTiming(best: SlotTiming, bestDays: number): SlotTiming {
+  const at = `${String(best.hour ?? 0).padStart(2, '0')}:${String(best.minute ?? 0).padStart(2, '0')}`;
+  return {
+    ...best,
+    kind: 'extra',
+    weekday: null,
+    text: `Extra post: more posts this month than your ${bestDays} best weekday${bestDays === 1 ? '' : 's'}, so at your best time (${at}). ${best.text}`,
+  };
 }
 
 export function planMonthSlots(input: SlotPlanInput): SlotPlan {
@@ -103,12 +125,18 @@ export function planMonthSlots(input: SlotPlanInput): SlotPlan {
     const count = Math.min(wanted, days.length); // at most one post per channel and day
     if (count === 0) return;
     const time = DEFAULT_POSTING_TIMES[channel];
-    let candidates = days.filter((d) => time.weekdays.includes(d.weekday));
+    const ranked = input.postingTimes?.[channel]?.slots.length ? input.postingTimes[channel]!.slots : null;
+    const weekdays = ranked ? ranked.map((s) => s.weekday) : time.weekdays;
+    let candidates = days.filter((d) => weekdays.includes(d.weekday));
     if (candidates.length < count) candidates = days.filter((d) => d.weekday <= 5);
     if (candidates.length < count) candidates = days;
     spread(candidates, count).forEach((day, index) => {
-      const at = day.set({ hour: time.hour, minute: time.minute, second: 0, millisecond: 0 });
-      slots.push({ channel, index, scheduledAt: at.toUTC().toJSDate(), localDate: at.toISODate()! });
+      const own = ranked?.find((s) => s.weekday === day.weekday);
+      // A day beyond the ranked weekdays takes the best time of the channel.
+      const pick = own ?? ranked?.[0] ?? { hour: time.hour, minute: time.minute, timing: null };
+      const at = day.set({ hour: pick.hour, minute: pick.minute, second: 0, millisecond: 0 });
+      const timing: SlotTiming | null = own ? own.timing : ranked ? extraTiming(ranked[0]!.timing, weekdays.length) : null;
+      slots.push({ channel, index, scheduledAt: at.toUTC().toJSDate(), localDate: at.toISODate()!, timing });
     });
   });
   slots.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.channel.localeCompare(b.channel));

@@ -2,8 +2,9 @@
 // item whose slot time has come becomes a static HTML page in local storage
 // (STORAGE_DIR, default .data/storage) at <tenantId>/published/<slug>.html.
 // Exactly once per idempotency key `<workflowId>:publication:<itemId>`: the
-// publication row is claimed first and checked before acting; a page written
-// by an attempt that crashed before recording "sent" is simply rewritten.
+// publication row is claimed first and checked before acting (attempts.ts);
+// a page written by an attempt that crashed before recording "sent" is
+// simply rewritten. Other channels go through publish-item.service.ts.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,8 +13,9 @@ import type { EntityManager } from '@ensemble/db/orm';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { sql, toDate, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
-import { renderSitePage } from './site-render.ts';
-import { utmTagsFor } from './utm.ts';
+import { renderSitePage, type TaggedLink } from './site-render.ts';
+import { utmTagsFor, type UtmTags } from './utm.ts';
+import { claimPublication, recordOutcome, type Trigger } from './attempts.ts';
 
 /** Channels the built-in site connector publishes; the others wait for their connectors. */
 export const SITE_CHANNELS: readonly ChannelKind[] = ['blog', 'landing_page'];
@@ -76,6 +78,10 @@ export async function markScheduled(em: EntityManager, itemId: string): Promise<
 export interface SitePublishInput {
   tenantId: string;
   workflowId: string;
+  /** the idempotency key (default `<workflowId>:publication:<itemId>`) */
+  key?: string;
+  /** what started it (default: the pipeline) */
+  trigger?: Trigger;
   month: string;
   item: RunItem;
   brandName: string;
@@ -99,24 +105,20 @@ export function publicationKey(workflowId: string, itemId: string): string {
 
 /** Publishes one item to the site, once. `tx` runs a function in a tenant transaction. */
 export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<SitePublishResult> {
-  const key = publicationKey(input.workflowId, input.item.id);
+  const key = input.key ?? publicationKey(input.workflowId, input.item.id);
   const relativePath = `${input.tenantId}/published/${input.item.slug}.html`;
   if (!/^[0-9a-f-]{36}\/published\/[a-z0-9-]+\.html$/.test(relativePath)) throw new Error(`refusing to write outside the tenant's storage: ${relativePath}`);
+  const file = join(input.storageDir, relativePath);
 
-  // 1. Claim the key (or find it done).
-  const claim = await tx(async (em) => {
-    await sql(em,
-      `insert into content.publication (id, tenant_id, item_id, version, channel, idempotency_key, status)
-       values (?, ?, ?, ?, ?, ?, 'pending') on conflict do nothing`,
-      [uuidV5(key), input.tenantId, input.item.id, input.item.version, input.item.channel, key]);
-    const [row] = await sql<{ id: string; status: string; external_id: string | null }>(em,
-      `update content.publication set attempts = attempts + case when status = 'sent' then 0 else 1 end
-        where idempotency_key = ? returning id, status, external_id`, [key]);
-    return row!;
-  });
-  if (claim.status === 'sent') return { publicationId: claim.id, path: claim.external_id ?? relativePath, links: 0, replayed: true };
+  // 1. Claim the key (or find it done); the attempt is logged before acting.
+  const claim = await tx((em) => claimPublication(em, {
+    tenantId: input.tenantId, itemId: input.item.id, version: input.item.version, channel: input.item.channel, channelId: null,
+    key, connector: 'site', trigger: input.trigger ?? 'pipeline', request: { method: 'WRITE', url: relativePath }, now: input.now,
+  }));
+  if (claim.done) return { publicationId: claim.publicationId, path: claim.externalId ?? relativePath, links: 0, replayed: true };
 
   // 2. Act: render and write the page (atomic rename: a reader never sees half a page).
+  // A page written by an attempt that crashed before recording is simply rewritten.
   const tags = utmTagsFor({ channel: input.item.channel, month: input.month, slug: input.item.slug });
   const page = renderSitePage({
     title: input.item.title,
@@ -129,40 +131,51 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
     tags,
     generator: 'Ensemble site connector',
   });
-  const file = join(input.storageDir, relativePath);
   try {
     await mkdir(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     await writeFile(temp, page.html, 'utf8');
     await rename(temp, file);
   } catch (error) {
-    await tx((em) => sql(em, `update content.publication set status = 'failed', last_error = ? where id = ?`, [(error as Error).message.slice(0, 2000), claim.id]));
+    await tx((em) => recordOutcome(em, claim, input.item.id, { status: 'failed', error: (error as Error).message }, input.now));
     throw error;
   }
 
   // 3. Record: sent, item and slot published, links and campaign for attribution (C10).
   await tx(async (em) => {
-    const campaignId = uuidV5(`${input.tenantId}:campaign:${tags.campaign}`);
-    const start = DateTime.fromISO(`${input.month}-01`);
-    await sql(em,
-      `insert into content.campaign (id, tenant_id, name, utm_campaign, description, starts_on, ends_on)
-       values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-      [campaignId, input.tenantId, `Monthly pipeline ${input.month}`, tags.campaign, 'Content of the monthly pipeline',
-        start.toISODate(), start.endOf('month').toISODate()]);
-    const [campaign] = await sql<{ id: string }>(em, `select id from content.campaign where utm_campaign = ?`, [tags.campaign]);
-    for (const link of page.links) {
-      await sql(em,
-        `insert into content.utm_link (id, tenant_id, item_id, publication_id, campaign_id, destination_url,
-                                       utm_source, utm_medium, utm_campaign, utm_content, tagged_url)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-        [uuidV5(`${key}:link:${link.tagged}`), input.tenantId, input.item.id, claim.id, campaign?.id ?? null, link.destination,
-          tags.source, tags.medium, tags.campaign, tags.content, link.tagged]);
-    }
-    await sql(em,
-      `update content.publication set status = 'sent', external_id = ?, external_url = ?, last_error = null, published_at = ?
-        where id = ?`, [relativePath, pathToFileURL(file).href, input.now, claim.id]);
-    await sql(em, `update content.content_item set status = 'published', published_at = ?, updated_at = now() where id = ?`, [input.now, input.item.id]);
-    await sql(em, `update content.calendar_slot set status = 'published' where item_id = ?`, [input.item.id]);
+    await recordCampaignLinks(em, { tenantId: input.tenantId, key, itemId: input.item.id, publicationId: claim.publicationId, month: input.month, tags, links: page.links });
+    await recordOutcome(em, claim, input.item.id, { status: 'sent', externalId: relativePath, externalUrl: pathToFileURL(file).href }, input.now);
   });
-  return { publicationId: claim.id, path: relativePath, links: page.links.length, replayed: false };
+  return { publicationId: claim.publicationId, path: relativePath, links: page.links.length, replayed: false };
+}
+
+export interface CampaignLinks {
+  tenantId: string;
+  key: string;
+  itemId: string;
+  publicationId: string;
+  month: string;
+  tags: UtmTags;
+  links: readonly TaggedLink[];
+}
+
+/** The month's campaign and every tagged link of a publication (C10), idempotent by key. */
+export async function recordCampaignLinks(em: EntityManager, input: CampaignLinks): Promise<void> {
+  const { tags } = input;
+  const campaignId = uuidV5(`${input.tenantId}:campaign:${tags.campaign}`);
+  const start = DateTime.fromISO(`${input.month}-01`);
+  await sql(em,
+    `insert into content.campaign (id, tenant_id, name, utm_campaign, description, starts_on, ends_on)
+     values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+    [campaignId, input.tenantId, `Monthly pipeline ${input.month}`, tags.campaign, 'Content of the monthly pipeline',
+      start.toISODate(), start.endOf('month').toISODate()]);
+  const [campaign] = await sql<{ id: string }>(em, `select id from content.campaign where utm_campaign = ?`, [tags.campaign]);
+  for (const link of input.links) {
+    await sql(em,
+      `insert into content.utm_link (id, tenant_id, item_id, publication_id, campaign_id, destination_url,
+                                     utm_source, utm_medium, utm_campaign, utm_content, tagged_url)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
+      [uuidV5(`${input.key}:link:${link.tagged}`), input.tenantId, input.itemId, input.publicationId, campaign?.id ?? null, link.destination,
+        tags.source, tags.medium, tags.campaign, tags.content, link.tagged]);
+  }
 }

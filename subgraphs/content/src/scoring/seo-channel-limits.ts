@@ -1,5 +1,6 @@
 // Length rules of the publishing channels: SMS encodings (GSM-7 / UCS-2) and
 // X's weighted character count.
+import { CHANNEL_LIMITS } from '@ensemble/ai/offline-model';
 
 // GSM 03.38 basic character set (one septet each).
 const GSM_BASIC =
@@ -74,4 +75,46 @@ export function codePointLength(text: string): number {
     if (c < 0xdc00 || c > 0xdfff) count++;
   }
   return count;
+}
+
+// --- hard constraints per channel --------------------------------------------------
+// What a channel refuses to publish. The character limits are packages/ai's
+// CHANNEL_LIMITS (what the model writes to); the scorer marks these as
+// PROBLEM, and the studio refuses to save or generate past them.
+
+export type LengthUnit = 'characters' | 'weighted characters' | 'SMS parts';
+
+export interface ChannelConstraint {
+  /** hard length limit, or null when the channel has none */
+  length: { unit: LengthUnit; max: number } | null;
+  maxHashtags: number | null;
+  /** false: the channel does not make links clickable or rejects them in the text */
+  linksAllowed: boolean;
+}
+
+/** An SMS may run over several parts, each billed; past this many it is refused. */
+export const SMS_MAX_PARTS = 3;
+
+export const CHANNEL_CONSTRAINTS: Readonly<Record<string, ChannelConstraint>> = {
+  BLOG: { length: null, maxHashtags: null, linksAllowed: true },
+  LANDING_PAGE: { length: null, maxHashtags: null, linksAllowed: true },
+  NEWSLETTER: { length: null, maxHashtags: null, linksAllowed: true },
+  EMAIL: { length: null, maxHashtags: null, linksAllowed: true },
+  LINKEDIN: { length: { unit: 'characters', max: CHANNEL_LIMITS.LINKEDIN }, maxHashtags: null, linksAllowed: true },
+  FACEBOOK: { length: { unit: 'characters', max: CHANNEL_LIMITS.FACEBOOK }, maxHashtags: null, linksAllowed: true },
+  // Instagram shows caption links as plain text and rejects more than 30 hashtags.
+  INSTAGRAM: { length: { unit: 'characters', max: CHANNEL_LIMITS.INSTAGRAM }, maxHashtags: 30, linksAllowed: false },
+  X: { length: { unit: 'weighted characters', max: CHANNEL_LIMITS.X }, maxHashtags: null, linksAllowed: true },
+  GOOGLE_BUSINESS: { length: { unit: 'characters', max: CHANNEL_LIMITS.GOOGLE_BUSINESS }, maxHashtags: null, linksAllowed: true },
+  SMS: { length: { unit: 'SMS parts', max: SMS_MAX_PARTS }, maxHashtags: null, linksAllowed: true },
+};
+
+/** The body's length in the channel's own unit (0 for channels without a limit). */
+export function channelLength(channel: string, body: string): number {
+  const rule = CHANNEL_CONSTRAINTS[channel]?.length;
+  if (!rule) return 0;
+  const text = body.trim();
+  if (rule.unit === 'weighted characters') return xWeightedLength(text);
+  if (rule.unit === 'SMS parts') return smsLength(text).segments;
+  return codePointLength(text);
 }

@@ -6,7 +6,7 @@
 // and what to do (messages in English; examples follow the text's language).
 // The weights below are the single table C4 will learn per client.
 import { badInput } from '@ensemble/tenancy/errors';
-import { codePointLength, smsLength, xWeightedLength } from './seo-channel-limits.ts';
+import { CHANNEL_CONSTRAINTS, SMS_MAX_PARTS, channelLength, codePointLength, smsLength, xWeightedLength, type LengthUnit } from './seo-channel-limits.ts';
 import { hashString } from './seo-lexicon.ts';
 import {
   K_HEADING, K_LIST, analyseBlock, analysisContext, blockKey, keyphraseCoverage, parseBlocks, plainText, prepareKeyphrase,
@@ -42,6 +42,7 @@ export const DEFAULT_WEIGHTS = {
     'image-alt': 4,
     'text-length': 8,
     hashtags: 3,
+    links: 3,
     'reading-ease': 8,
     'sentence-length': 6,
     'paragraph-length': 4,
@@ -70,7 +71,7 @@ const CHECK_GROUP: Record<CheckId, CheckGroup> = {
   'keyphrase-missing': 'seo', 'keyphrase-title': 'seo', 'keyphrase-intro': 'seo', 'keyphrase-headings': 'seo',
   'keyphrase-slug': 'seo', 'keyphrase-meta': 'seo', 'keyphrase-density': 'seo', 'keyphrase-distribution': 'seo', h1: 'seo',
   'heading-structure': 'seo', 'title-length': 'seo', 'subject-length': 'seo', 'meta-description-length': 'seo',
-  'internal-links': 'seo', 'outbound-links': 'seo', 'image-alt': 'seo', 'text-length': 'seo', hashtags: 'seo',
+  'internal-links': 'seo', 'outbound-links': 'seo', 'image-alt': 'seo', 'text-length': 'seo', hashtags: 'seo', links: 'seo',
   'reading-ease': 'readability', 'sentence-length': 'readability', 'paragraph-length': 'readability',
   'passive-voice': 'readability', 'answer-first': 'geo', 'question-headings': 'geo', 'statistics-sources': 'geo',
   citations: 'geo', quotations: 'geo', definitions: 'geo', freshness: 'geo', 'keyword-stuffing': 'geo',
@@ -101,16 +102,23 @@ interface ChannelProfile {
   readonly length: LengthRule;
 }
 
+/** The channel's hard character limit: one table (seo-channel-limits.ts) for the scorer, the studio and the model. */
+function hardMax(channel: Channel): number {
+  const rule = CHANNEL_CONSTRAINTS[channel]?.length;
+  if (!rule || rule.unit !== 'characters') throw new Error(`${channel} has no character limit`);
+  return rule.max;
+}
+
 const PROFILES: Record<Channel, ChannelProfile> = {
   BLOG: { name: 'blog post', web: true, keyphraseRequired: true, headings: true, subject: false, readability: 'full', geo: 'full', length: { kind: 'minWords', good: 300, improve: 200 } },
   LANDING_PAGE: { name: 'landing page', web: true, keyphraseRequired: true, headings: true, subject: false, readability: 'full', geo: 'full', length: { kind: 'minWords', good: 250, improve: 150 } },
   NEWSLETTER: { name: 'newsletter', web: false, keyphraseRequired: false, headings: true, subject: true, readability: 'full', geo: 'light', length: { kind: 'minWords', good: 150, improve: 75 } },
   EMAIL: { name: 'e-mail', web: false, keyphraseRequired: false, headings: false, subject: true, readability: 'full', geo: 'none', length: { kind: 'rangeWords', floor: 20, min: 50, max: 300, hardMax: 600 } },
-  LINKEDIN: { name: 'LinkedIn post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'full', geo: 'light', length: { kind: 'chars', max: 3000, recommended: null } },
-  FACEBOOK: { name: 'Facebook post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'full', geo: 'none', length: { kind: 'chars', max: 63206, recommended: 1000 } },
-  INSTAGRAM: { name: 'Instagram caption', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'short', geo: 'none', length: { kind: 'chars', max: 2200, recommended: null } },
+  LINKEDIN: { name: 'LinkedIn post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'full', geo: 'light', length: { kind: 'chars', max: hardMax('LINKEDIN'), recommended: null } },
+  FACEBOOK: { name: 'Facebook post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'full', geo: 'none', length: { kind: 'chars', max: hardMax('FACEBOOK'), recommended: 1000 } },
+  INSTAGRAM: { name: 'Instagram caption', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'short', geo: 'none', length: { kind: 'chars', max: hardMax('INSTAGRAM'), recommended: null } },
   X: { name: 'X post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'short', geo: 'none', length: { kind: 'x' } },
-  GOOGLE_BUSINESS: { name: 'Google Business post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'short', geo: 'light', length: { kind: 'chars', max: 1500, recommended: null } },
+  GOOGLE_BUSINESS: { name: 'Google Business post', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'short', geo: 'light', length: { kind: 'chars', max: hardMax('GOOGLE_BUSINESS'), recommended: null } },
   SMS: { name: 'SMS', web: false, keyphraseRequired: false, headings: false, subject: false, readability: 'none', geo: 'none', length: { kind: 'sms' } },
 };
 
@@ -171,6 +179,58 @@ export interface ScoreResult {
   /** How total was combined from the groups. */
   explanation: string;
   metrics: ScoreMetrics;
+  /** What the channel's hard constraints measure (seo-channel-limits.ts), for counters and for refusing to save. */
+  usage: ChannelUsage;
+}
+
+export interface ChannelUsage {
+  length: { used: number; max: number; unit: LengthUnit } | null;
+  hashtags: { used: number; max: number | null };
+  links: { used: number; allowed: boolean };
+}
+
+export type ConstraintId = 'length' | 'hashtags' | 'links';
+
+export interface ConstraintViolation {
+  constraint: ConstraintId;
+  message: string;
+}
+
+/** What the channel's hard constraints measure, counted exactly as the score counts it (no score computed). */
+export function channelUsage(input: ScoreInput): ChannelUsage {
+  const v = normaliseInput(input);
+  const constraint = CHANNEL_CONSTRAINTS[v.channel] as (typeof CHANNEL_CONSTRAINTS)[string];
+  let hashtags = 0;
+  let links = 0;
+  if (constraint.length !== null || constraint.maxHashtags !== null || !constraint.linksAllowed) {
+    const ctx = analysisContext(v.lang, null);
+    for (const block of parseBlocks(v.body)) {
+      const stats = analyseBlock(block, ctx);
+      hashtags += stats.hashtags;
+      links += stats.links.length;
+    }
+  }
+  return {
+    length: constraint.length ? { used: channelLength(v.channel, v.body), max: constraint.length.max, unit: constraint.length.unit } : null,
+    hashtags: { used: hashtags, max: constraint.maxHashtags },
+    links: { used: links, allowed: constraint.linksAllowed },
+  };
+}
+
+/** The hard constraints the usage breaks, each with a message naming it. */
+export function constraintViolations(channel: string, usage: ChannelUsage): ConstraintViolation[] {
+  const out: ConstraintViolation[] = [];
+  const name = PROFILES[channel as Channel]?.name ?? channel;
+  if (usage.length && usage.length.used > usage.length.max) {
+    out.push({ constraint: 'length', message: `A ${name} is limited to ${usage.length.max} ${usage.length.unit}; this one has ${usage.length.used}.` });
+  }
+  if (usage.hashtags.max !== null && usage.hashtags.used > usage.hashtags.max) {
+    out.push({ constraint: 'hashtags', message: `A ${name} allows at most ${usage.hashtags.max} hashtags; this one has ${usage.hashtags.used}.` });
+  }
+  if (!usage.links.allowed && usage.links.used > 0) {
+    out.push({ constraint: 'links', message: `A ${name} cannot carry links in its text (${usage.links.used} found).` });
+  }
+  return out;
 }
 
 export interface ScoreOptions {
@@ -713,11 +773,17 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
     else checks.push(good('image-alt', label, `Every image has an alt text (${d.images})${kp ? `; ${d.imagesAltKp} mention ${kpQ}` : ''}.`));
   }
 
-  // ---- SEO: length for the channel
+  // ---- SEO: length and the channel's hard constraints
   checks.push(lengthCheck(p, v, d));
-  if (v.channel === 'INSTAGRAM') {
-    if (d.hashtags <= 30) checks.push(good('hashtags', 'Hashtags', `${plural(d.hashtags, 'hashtag')}; Instagram allows 30.`));
-    else checks.push(problem('hashtags', 'Hashtags', `${d.hashtags} hashtags; Instagram rejects captions with more than 30.`, `Remove ${d.hashtags - 30} hashtags; 3–10 well-chosen ones work best.`));
+  const constraint = CHANNEL_CONSTRAINTS[v.channel] as (typeof CHANNEL_CONSTRAINTS)[string];
+  const maxTags = constraint.maxHashtags;
+  if (maxTags !== null) {
+    if (d.hashtags <= maxTags) checks.push(good('hashtags', 'Hashtags', `${plural(d.hashtags, 'hashtag')}; the ${p.name} allows ${maxTags}.`));
+    else checks.push(problem('hashtags', 'Hashtags', `${d.hashtags} hashtags; the ${p.name} is rejected with more than ${maxTags}.`, `Remove ${d.hashtags - maxTags} hashtags; 3–10 well-chosen ones work best.`));
+  }
+  if (!constraint.linksAllowed) {
+    if (d.links.length === 0) checks.push(good('links', 'Links', `No link in the text, as the ${p.name} requires.`));
+    else checks.push(problem('links', 'Links', `${plural(d.links.length, 'link')} in the text; the ${p.name} does not allow links there.`, 'Remove the link; point to "link in bio" instead.'));
   }
 
   // ---- readability
@@ -898,6 +964,11 @@ function evaluate(v: NormalisedInput, ctx: AnalysisContext, raw: RawBlock[], sta
       readingEase: readingEase === null ? null : Number(readingEase.toFixed(1)),
       passiveShare: Number(pct(d.passiveSentences, d.sentences).toFixed(1)),
     },
+    usage: {
+      length: constraint.length ? { used: channelLength(v.channel, v.body), max: constraint.length.max, unit: constraint.length.unit } : null,
+      hashtags: { used: d.hashtags, max: constraint.maxHashtags },
+      links: { used: d.links.length, allowed: constraint.linksAllowed },
+    },
   };
 }
 
@@ -939,9 +1010,10 @@ function lengthCheck(p: ChannelProfile, v: NormalisedInput, d: Doc): Draft {
     }
     case 'x': {
       const len = xWeightedLength(body);
-      const expl = `The post counts ${len} of 280 characters (links count 23, emoji and CJK count 2).`;
+      const max = CHANNEL_CONSTRAINTS.X?.length?.max ?? 280;
+      const expl = `The post counts ${len} of ${max} characters (links count 23, emoji and CJK count 2).`;
       if (len === 0) return problem(id, label, 'The post is empty.', 'Write the post.');
-      if (len > 280) return problem(id, label, expl, `Remove ${len - 280} characters.`);
+      if (len > max) return problem(id, label, expl, `Remove ${len - max} characters.`);
       return good(id, label, expl);
     }
     case 'sms': {
@@ -955,7 +1027,7 @@ function lengthCheck(p: ChannelProfile, v: NormalisedInput, d: Doc): Draft {
         ? `Replace "${s.nonGsmChar}" and other non-GSM characters (e.g. ç → c, emoji) to get 160 characters per SMS, or shorten to 70.`
         : `Remove ${s.units - 160} characters to fit one SMS.`;
       if (s.segments === 1) return good(id, label, expl);
-      if (s.segments <= 3) return improve(id, label, 0.5, `${expl} Each part is billed.`, fix);
+      if (s.segments <= SMS_MAX_PARTS) return improve(id, label, 0.5, `${expl} Each part is billed.`, fix);
       return problem(id, label, `${expl} Each part is billed.`, fix);
     }
   }

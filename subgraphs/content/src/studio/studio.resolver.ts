@@ -6,7 +6,20 @@ import { ContentItem, type ContentItemRow } from '@ensemble/db/content/content-i
 import { badInput } from '@ensemble/tenancy/errors';
 import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
 import { createDraft, currentBodies, getItem, listItems, saveDraft, type DraftInput } from './studio.service.ts';
-import { scoreAndPublish, scoreTopic } from './scoring.service.ts';
+import { scoreAndPublish, scoreTopic, subscribedOwner, trackSubscription } from './scoring.service.ts';
+import { diffVersions, listVersions, restoreVersion } from './content-versions.service.ts';
+import {
+  generateContent, regenerateContent, regenerationQuote, type Caller, type GenerateInput, type RegenerateInput, type TenantRunner,
+} from './studio-generation.service.ts';
+
+function actorOf(ctx: RequestContext): string | null {
+  return ctx.identity.kind === 'user' ? ctx.identity.actorId : null;
+}
+
+function callerOf(ctx: RequestContext): { run: TenantRunner; caller: Caller } {
+  const run: TenantRunner = (fn) => ctx.tx(({ em }) => fn(em));
+  return { run, caller: { tenantId: ctx.identity.tenantId, actorId: actorOf(ctx) } };
+}
 
 function bodyLoader(ctx: RequestContext) {
   return requestLoader<string, string>(ctx, 'content-body', (ids) => ctx.tx(({ em }) => currentBodies(em, ids)));
@@ -34,25 +47,43 @@ export const studioModule: SubgraphModule = {
       contentItem: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.tx(({ em }) => getItem(em, args.id)),
       contentItems: (_: unknown, args: { limit: number }, ctx: RequestContext) =>
         ctx.tx(({ em, tenantId }) => listItems(em, [tenantId], args.limit)),
+      contentVersions: (_: unknown, args: { itemId: string }, ctx: RequestContext) => ctx.tx(({ em }) => listVersions(em, args.itemId)),
+      contentVersionDiff: (_: unknown, args: { itemId: string; from: number; to: number }, ctx: RequestContext) =>
+        ctx.tx(({ em }) => diffVersions(em, args.itemId, args.from, args.to)),
+      regenerationQuote: (_: unknown, args: { itemId: string }, ctx: RequestContext) => ctx.tx(({ em }) => regenerationQuote(em, args.itemId)),
     },
     Mutation: {
       createDraft: (_: unknown, args: { input: DraftInput }, ctx: RequestContext) =>
-        ctx.tx(({ em, tenantId }) => createDraft(em, tenantId, ctx.identity.kind === 'user' ? ctx.identity.actorId : null, args.input)),
+        ctx.tx(({ em, tenantId }) => createDraft(em, tenantId, actorOf(ctx), args.input)),
       saveDraft: (_: unknown, args: { id: string; input: DraftInput }, ctx: RequestContext) =>
-        ctx.tx(({ em }) => saveDraft(em, args.id, args.input)),
+        ctx.tx(({ em }) => saveDraft(em, args.id, args.input, actorOf(ctx))),
       scoreDraft: async (_: unknown, args: { id: string; input: DraftInput; revision: number }, ctx: RequestContext) => {
         if (!Number.isInteger(args.revision) || args.revision < 0) throw badInput('revision must be a non-negative integer', 'revision');
-        const item = await ctx.tx(({ em }) => getItem(em, args.id));
-        await scoreAndPublish(ctx.pubsub, item.tenantId, item.id, args.input, args.revision);
+        // Keystrokes: while this tenant has the item's score subscription open here (checked in the
+        // database when it opened), the item's owner is known; otherwise ask the database.
+        const owner = subscribedOwner(ctx.identity.tenantId, args.id);
+        const tenantId = owner ?? (await ctx.tx(({ em }) => getItem(em, args.id))).tenantId;
+        await scoreAndPublish(ctx.pubsub, tenantId, args.id, args.input, args.revision);
         return true;
       },
+      generateContent: (_: unknown, args: { input: GenerateInput }, ctx: RequestContext) => {
+        const { run, caller } = callerOf(ctx);
+        return generateContent(run, caller, args.input);
+      },
+      regenerateContent: (_: unknown, args: { itemId: string; input?: RegenerateInput | null }, ctx: RequestContext) => {
+        const { run, caller } = callerOf(ctx);
+        return regenerateContent(run, caller, args.itemId, args.input ?? {});
+      },
+      restoreContentVersion: (_: unknown, args: { itemId: string; version: number }, ctx: RequestContext) =>
+        ctx.tx(({ em }) => restoreVersion(em, args.itemId, args.version, actorOf(ctx))),
     },
     Subscription: {
       seoScore: {
         subscribe: async (_: unknown, args: { itemId: string }, ctx: RequestContext) => {
           // Existence check inside the caller's scope: B's items are NOT_FOUND.
           const item = await ctx.tx(({ em }) => getItem(em, args.itemId));
-          return ctx.pubsub.subscribe(scoreTopic(item.tenantId, item.id));
+          const events = ctx.pubsub.subscribe(scoreTopic(item.tenantId, item.id));
+          return trackSubscription(ctx.identity.tenantId, item.id, item.tenantId, events);
         },
         resolve: (payload: unknown) => payload,
       },
@@ -60,6 +91,7 @@ export const studioModule: SubgraphModule = {
     ContentItem: {
       channel: (item: ContentItemRow) => item.channel.toUpperCase(),
       status: (item: ContentItemRow) => item.status.toUpperCase(),
+      mode: (item: ContentItemRow) => item.mode.toUpperCase(),
       body: (item: ContentItemRow, _: unknown, ctx: RequestContext) => bodyLoader(ctx).load(item.id).then((b) => b ?? ''),
     },
     Tenant: {

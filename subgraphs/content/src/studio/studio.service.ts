@@ -1,9 +1,13 @@
-// C1 (manual mode, the studio): drafts are content items whose every save is a
-// new immutable version. Scoring of unsaved text happens in scoring.service.ts.
+// C1 (the studio): drafts are content items whose every save is a new
+// immutable version. Generation and version history are in
+// studio-generation.service.ts and content-versions.service.ts; scoring of
+// unsaved text in scoring.service.ts.
 import type { EntityManager } from '@ensemble/db/orm';
 import { ContentItem, ContentVersion, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
-import { badInput, notFound } from '@ensemble/tenancy/errors';
+import { AppError, badInput, notFound } from '@ensemble/tenancy/errors';
 import { isUuid, newId, uuidArrayLiteral } from '@ensemble/tenancy/ids';
+import { channelUsage, constraintViolations } from '../scoring/seo-scorer.ts';
+import { applyReviewPolicy } from './review-policy.ts';
 
 export const CHANNELS = ['BLOG', 'LANDING_PAGE', 'LINKEDIN', 'FACEBOOK', 'INSTAGRAM', 'X', 'GOOGLE_BUSINESS', 'NEWSLETTER', 'EMAIL', 'SMS'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -50,7 +54,17 @@ export function validateDraft(input: DraftInput): ValidDraft {
   return { channel: input.channel, title, body: input.body, keyphrase, slug, metaDescription, locale };
 }
 
-function storedChannel(channel: Channel): ContentItemRow['channel'] {
+/**
+ * The channel's hard constraints (length, hashtags, links: one table in
+ * scoring/seo-channel-limits.ts): BAD_USER_INPUT naming the first one broken.
+ */
+export function assertChannelConstraints(draft: { channel: Channel; title: string; body: string; locale: string }): void {
+  const usage = channelUsage({ channel: draft.channel, title: draft.title, body: draft.body, locale: draft.locale });
+  const [violation] = constraintViolations(draft.channel, usage);
+  if (violation) throw new AppError('BAD_USER_INPUT', violation.message, { field: 'body', constraint: violation.constraint });
+}
+
+export function storedChannel(channel: Channel): ContentItemRow['channel'] {
   return channel.toLowerCase() as ContentItemRow['channel'];
 }
 
@@ -67,6 +81,7 @@ export async function listItems(em: EntityManager, tenantIds: readonly string[],
 
 export async function createDraft(em: EntityManager, tenantId: string, authorId: string | null, raw: DraftInput): Promise<ContentItemRow> {
   const input = validateDraft(raw);
+  assertChannelConstraints(input);
   const item = em.create(ContentItem, {
     id: newId(),
     tenantId,
@@ -82,17 +97,23 @@ export async function createDraft(em: EntityManager, tenantId: string, authorId:
     createdBy: authorId,
   });
   await em.flush(); // the version's composite foreign key needs the item first
-  em.create(ContentVersion, { id: newId(), tenantId, itemId: item.id, version: 1, title: input.title, body: input.body, meta: {}, author: 'human' });
+  em.create(ContentVersion, { id: newId(), tenantId, itemId: item.id, version: 1, title: input.title, body: input.body, meta: {}, author: 'human', createdBy: authorId });
   await em.flush();
   return item;
 }
 
-export async function saveDraft(em: EntityManager, id: string, raw: DraftInput): Promise<ContentItemRow> {
-  const input = validateDraft(raw);
-  const item = await getItem(em, id);
-  // Locks the item so two concurrent saves get consecutive version numbers.
+/** Locks the item row for the rest of the transaction and reloads it: concurrent writers get consecutive versions. */
+export async function lockItem(em: EntityManager, item: ContentItemRow): Promise<ContentItemRow> {
   await em.getConnection().execute('select 1 from content.content_item where id = ? for update', [item.id], 'all', em.getTransactionContext());
   await em.refresh(item);
+  return item;
+}
+
+/** A person's version of the text (an edit or a restore), with the item's mode applied. */
+export async function saveDraft(em: EntityManager, id: string, raw: DraftInput, authorId: string | null = null): Promise<ContentItemRow> {
+  const input = validateDraft(raw);
+  assertChannelConstraints(input);
+  const item = await lockItem(em, await getItem(em, id));
   const version = item.currentVersion + 1;
   Object.assign(item, {
     channel: storedChannel(input.channel),
@@ -104,8 +125,9 @@ export async function saveDraft(em: EntityManager, id: string, raw: DraftInput):
     currentVersion: version,
     updatedAt: new Date(),
   });
-  em.create(ContentVersion, { id: newId(), tenantId: item.tenantId, itemId: item.id, version, title: input.title, body: input.body, meta: {}, author: 'human' });
+  em.create(ContentVersion, { id: newId(), tenantId: item.tenantId, itemId: item.id, version, title: input.title, body: input.body, meta: {}, author: 'human', createdBy: authorId });
   await em.flush();
+  await applyReviewPolicy(em, item, version, input, authorId);
   return item;
 }
 

@@ -90,6 +90,7 @@ describe('credit ledger', () => {
     await tx(tenantId, (em) => ensureMonthlyGrant(em, { tenantId, periodStart: PERIOD }));
     expect(await tx(tenantId, (em) => getBalance(em, tenantId))).toEqual({
       tenantId, periodStart: new Date(`${PERIOD}T00:00:00.000Z`), budget: 100, available: 100, reserved: 0, consumed: 0,
+      softCap: null, hardCap: null, softCapReached: false, hardCapReached: false,
     });
 
     const reservation = await tx(tenantId, (em) => reserveCredits(em, { tenantId, amount: 30, task: 'generation', idempotencyKey: 'call-1' }));
@@ -205,6 +206,7 @@ describe('credit ledger', () => {
     await tx(tenantId, (em) => ensureMonthlyGrant(em, { tenantId, periodStart: NEXT_PERIOD }));
     expect(await tx(tenantId, (em) => getBalance(em, tenantId))).toEqual({
       tenantId, periodStart: new Date(`${NEXT_PERIOD}T00:00:00.000Z`), budget: 150, available: 150, reserved: 0, consumed: 0,
+      softCap: null, hardCap: null, softCapReached: false, hardCapReached: false,
     });
     const movements = await tx(tenantId, (em) => listMovements(em, tenantId, 2));
     expect(movements.map((m) => [m.kind, m.amount])).toEqual([['grant', 150], ['expire', 70]]);
