@@ -97,6 +97,7 @@ const PROBES: Record<string, { op: string; bId: () => string; vars?: Record<stri
   'Query.pipelineRun': { op: 'query($id: ID!) { pipelineRun(id: $id) { id } }', bId: () => B.runId },
   'Mutation.saveDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { saveDraft(id: $id, input: $i) { id } }', bId: () => B.itemId, vars: { i: DRAFT } },
   'Mutation.scoreDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { scoreDraft(id: $id, input: $i, revision: 1) }', bId: () => B.itemId, vars: { i: DRAFT } },
+  'Mutation.retryPipelineStep': { op: 'mutation($id: ID!) { retryPipelineStep(runId: $id) { id } }', bId: () => B.runId },
   'Mutation.revokeApiKey': { op: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', bId: () => B.apiKeyId },
   'Subscription.seoScore': { op: 'subscription($id: ID!) { seoScore(itemId: $id) { total } }', bId: () => B.itemId },
   'Subscription.pipelineProgress': { op: 'subscription($id: ID!) { pipelineProgress(runId: $id) { id } }', bId: () => B.runId },

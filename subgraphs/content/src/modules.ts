@@ -4,6 +4,8 @@ import { studioModule } from './studio/studio.resolver.ts';
 import { pipelineModule } from './pipeline/pipeline.resolver.ts';
 import { mediaModule } from './media/media.resolver.ts';
 import { utmModule } from './utm/utm.resolver.ts';
+import { publicationModule } from './publication/publication.resolver.ts';
+import { contactsModule } from './contacts/contacts.resolver.ts';
 
 // Connects on first use, so importing the modules (e.g. to compose the
 // supergraph) needs no Temporal server.
@@ -12,4 +14,4 @@ const temporal = new Client({
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
 });
 
-export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule];
+export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule];

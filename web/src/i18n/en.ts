@@ -193,6 +193,8 @@ export const en = {
     startedAt: 'Started {{date}}',
     finishedIn: 'finished in {{duration}}',
     liveLost: 'Live updates interrupted',
+    failedAt: 'The {{step}} step failed. Fix its cause, then retry it: the steps before it are kept.',
+    retryStep: 'Retry failed step',
     runStatusLabel: 'Run status: {{status}}',
     stepError: 'Error: {{error}}',
     attempts_one: '{{count}} attempt',

@@ -194,6 +194,8 @@ export const fr: Messages = {
     startedAt: 'Lancé le {{date}}',
     finishedIn: 'terminé en {{duration}}',
     liveLost: 'Mises à jour en direct interrompues',
+    failedAt: 'L’étape {{step}} a échoué. Corrigez la cause puis relancez-la : les étapes précédentes sont conservées.',
+    retryStep: 'Relancer l’étape en échec',
     runStatusLabel: 'État de l’exécution : {{status}}',
     stepError: 'Erreur : {{error}}',
     attempts_one: '{{count}} tentative',

@@ -13,7 +13,7 @@
 // (a Message-ID, a webhook-id derived from the key). docs in
 // subgraphs/content/src/connectors/README.md say which guarantee each gives.
 import type { ChannelKind } from '../planning/slot-plan.ts';
-import type { UtmTags } from '../publication/utm.ts';
+import type { UtmTags } from '../utm/utm-tagger.ts';
 
 export type ConnectorCode = 'site' | 'smtp' | 'twilio' | 'meta_pages' | 'linkedin' | 'google_business' | 'webhook';
 

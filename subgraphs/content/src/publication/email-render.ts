@@ -2,7 +2,7 @@
 // site (links UTM-tagged), a plain-text part, and a footer with the
 // recipient's own unsubscribe link (C8, RFC 8058 for the header form).
 import { escapeHtml, markdownToHtml, type TaggedLink } from './site-render.ts';
-import type { UtmTags } from './utm.ts';
+import type { UtmTags } from '../utm/utm-tagger.ts';
 import { plainText } from '../connectors/connector.ts';
 
 export interface EmailInput {

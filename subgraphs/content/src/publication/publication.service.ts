@@ -14,7 +14,7 @@ import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { sql, toDate, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 import { renderSitePage, type TaggedLink } from './site-render.ts';
-import { utmTagsFor, type UtmTags } from './utm.ts';
+import { utmTagsFor, type UtmTags } from '../utm/utm-tagger.ts';
 import { claimPublication, recordOutcome, type Trigger } from './attempts.ts';
 
 /** Channels the built-in site connector publishes; the others wait for their connectors. */

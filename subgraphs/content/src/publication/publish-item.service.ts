@@ -28,7 +28,7 @@ import { consentingRecipients, createUnsubscribeToken, hasConsent, type ConsentC
 import { claimPublication, recordOutcome, type Claim, type Trigger } from './attempts.ts';
 import { SITE_CHANNELS, publicationKey, publishToSite, recordCampaignLinks, type RunItem } from './publication.service.ts';
 import { renderEmail } from './email-render.ts';
-import { tagUrl, utmTagsFor } from './utm.ts';
+import { tagUrl, utmTagsFor } from '../utm/utm-tagger.ts';
 
 export interface PublishDeps {
   orm: MikroORM;

@@ -321,7 +321,7 @@ export async function generateContent(run: TenantRunner, caller: Caller, raw: Ge
 async function lastParams(em: EntityManager, item: ContentItemRow): Promise<GenerationParams & { snapshotId: string | null }> {
   const [row] = await sql<{ meta: Record<string, unknown> | null; dna_snapshot_id: string | null }>(em,
     `select meta, dna_snapshot_id from content.content_version
-      where tenant_id = ? and item_id = ? and meta ? 'generation' order by version desc limit 1`, [item.tenantId, item.id]);
+      where tenant_id = ? and item_id = ? and jsonb_exists(meta, 'generation') order by version desc limit 1`, [item.tenantId, item.id]);
   const g = (row?.meta?.generation ?? {}) as { brief?: unknown; tone?: unknown; length?: unknown };
   return {
     brief: typeof g.brief === 'string' && g.brief ? g.brief : item.brief ?? item.title,

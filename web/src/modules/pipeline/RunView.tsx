@@ -1,18 +1,31 @@
-import { Badge, Card, Divider, Group, Progress, Stack, Text, Title } from '@mantine/core';
-import { useQuery, useSubscription } from '@apollo/client/react';
+import { Alert, Badge, Button, Card, Divider, Group, Progress, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { PageLoader } from '../common/PageLoader.tsx';
 import { formatDateTime, formatDuration, formatMonth } from '../common/format.ts';
 import { PipelineSteps } from './PipelineSteps.tsx';
 import { RUN_STATUS_COLOR } from './RunHistory.tsx';
-import { PIPELINE_PROGRESS_SUBSCRIPTION, PIPELINE_RUN_QUERY } from './pipeline.graphql.ts';
+import { PIPELINE_PROGRESS_SUBSCRIPTION, PIPELINE_RUN_QUERY, RETRY_PIPELINE_STEP_MUTATION } from './pipeline.graphql.ts';
+
+/** Live pushes of the run; each is a whole PipelineRun the cache merges, so the view re-renders. */
+function LiveProgress({ runId }: { runId: string }) {
+  const { t } = useTranslation();
+  const progress = useSubscription(PIPELINE_PROGRESS_SUBSCRIPTION, { variables: { runId } });
+  return progress.error ? (
+    <div style={{ marginTop: 12 }}>
+      <ErrorAlert error={progress.error} title={t('pipeline.liveLost')} />
+    </div>
+  ) : null;
+}
 
 export function RunView({ runId }: { runId: string }) {
   const { t, i18n } = useTranslation();
   const { data, loading, error, refetch } = useQuery(PIPELINE_RUN_QUERY, { variables: { id: runId } });
-  // Each push is a whole PipelineRun with its id: the cache merges it and the query above re-renders.
-  const progress = useSubscription(PIPELINE_PROGRESS_SUBSCRIPTION, { variables: { runId } });
+  // The stream ends with the run: a retried run is followed by a new one.
+  const [streams, setStreams] = useState(0);
+  const [retry, retrying] = useMutation(RETRY_PIPELINE_STEP_MUTATION, { onCompleted: () => setStreams((n) => n + 1) });
 
   const run = data?.pipelineRun;
   if (loading && !run) return <PageLoader />;
@@ -44,10 +57,17 @@ export function RunView({ runId }: { runId: string }) {
           {t('pipeline.stepsDone', { done, total })}
         </Text>
       </Group>
-      {progress.error ? (
-        <div style={{ marginTop: 12 }}>
-          <ErrorAlert error={progress.error} title={t('pipeline.liveLost')} />
-        </div>
+      <LiveProgress key={streams} runId={runId} />
+      {run.status === 'FAILED' ? (
+        <Alert color="red" variant="light" mt="md" title={t('pipeline.runStatus.FAILED')}>
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm">{t('pipeline.failedAt', { step: t(`pipeline.stepNames.${run.steps.find((s) => s.status === 'FAILED')?.step ?? 'SESSION'}`) })}</Text>
+            {retrying.error ? <ErrorAlert error={retrying.error} /> : null}
+            <Button color="red" variant="filled" loading={retrying.loading} onClick={() => void retry({ variables: { runId } })}>
+              {t('pipeline.retryStep')}
+            </Button>
+          </Stack>
+        </Alert>
       ) : null}
       <Divider my="lg" />
       <PipelineSteps steps={run.steps} />

@@ -75,6 +75,15 @@ export const START_MONTHLY_PIPELINE_MUTATION: TypedDocumentNode<{ startMonthlyPi
   ${RUN_FIELDS}
 `;
 
+export const RETRY_PIPELINE_STEP_MUTATION: TypedDocumentNode<{ retryPipelineStep: PipelineRun }, { runId: string }> = gql`
+  mutation RetryPipelineStep($runId: ID!) {
+    retryPipelineStep(runId: $runId) {
+      ...PipelineRunFields
+    }
+  }
+  ${RUN_FIELDS}
+`;
+
 export const PIPELINE_PROGRESS_SUBSCRIPTION: TypedDocumentNode<{ pipelineProgress: PipelineRun }, { runId: string }> = gql`
   subscription PipelineProgress($runId: ID!) {
     pipelineProgress(runId: $runId) {

@@ -279,16 +279,16 @@ describe('isolation', () => {
     const item = await generateContent(runA, callerA, { ...base, mode: 'MANUAL' });
     await withTenant(orm, A, ACTOR, ({ em }) => saveDraft(em, item.id, { channel: 'LINKEDIN', title: 'Edited', body: 'Edited by hand.', locale: 'fr' }, ACTOR));
     const [beforeA, beforeB] = [await ledger(A), await ledger(B)];
-    const attempts = [
+    const missing = await failure(withTenant(orm, B, null, ({ em }) => listVersions(em, '01900000-0000-7000-8000-00000000dead')));
+    const errors = await Promise.all([
       regenerateContent(runB, callerB, item.id),
       regenerateContent(runB, callerB, item.id, { paragraph: 0 }),
       withTenant(orm, B, null, ({ em }) => restoreVersion(em, item.id, 1, null)),
       withTenant(orm, B, null, ({ em }) => diffVersions(em, item.id, 1, 2)),
       withTenant(orm, B, null, ({ em }) => listVersions(em, item.id)),
       withTenant(orm, B, null, ({ em }) => regenerationQuote(em, item.id)),
-    ];
-    const missing = await failure(withTenant(orm, B, null, ({ em }) => listVersions(em, '01900000-0000-7000-8000-00000000dead')));
-    for (const error of await Promise.all(attempts.map(failure))) {
+    ].map(failure));
+    for (const error of errors) {
       expect(error).toMatchObject({ code: 'NOT_FOUND' });
       expect(error.message).toBe(missing.message);
     }
