@@ -18,6 +18,7 @@ const StudioStartPage = lazy(() => import('./pages/StudioPage.tsx').then((m) => 
 const PipelinePage = lazy(() => import('./pages/PipelinePage.tsx').then((m) => ({ default: m.PipelinePage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage.tsx').then((m) => ({ default: m.CreditsPage })));
 const TenantsPage = lazy(() => import('./pages/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
+const PromptsPage = lazy(() => import('./pages/PromptsPage.tsx').then((m) => ({ default: m.PromptsPage })));
 
 function Page({ page, children }: { page: NavKey; children: ReactNode }) {
   return (
@@ -59,6 +60,7 @@ export function App() {
         >
           <Route index element={<Home />} />
           <Route path="brand" element={<Page page="brand"><BrandPage /></Page>} />
+          <Route path="prompts" element={<Page page="prompts"><PromptsPage /></Page>} />
           <Route path="studio" element={<Page page="studio"><StudioStartPage forceNew={false} /></Page>} />
           <Route path="studio/new" element={<Page page="studio"><StudioStartPage forceNew /></Page>} />
           <Route path="studio/:itemId" element={<Page page="studio"><StudioPage /></Page>} />

@@ -16,7 +16,10 @@ import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
 import { createPipelineActivities, type PipelineActivityDeps } from './pipeline/monthly-pipeline.activities.ts';
 import { createCreditExpiryActivities } from './billing/credit-expiry.activities.ts';
+import { createApprovalActivities } from './approval/approval.activities.ts';
 import { ensureCreditSchedules } from './billing/credit-schedules.ts';
+import { createPipelineScheduleActivities } from './pipeline/pipeline-schedule.activities.ts';
+import { ensureMonthlySchedules } from './pipeline/pipeline-schedules.ts';
 
 /** The content subgraph listens on this channel (pipelineProgress). */
 export const CONTENT_PUBSUB_CHANNEL = 'ensemble_content';
@@ -64,6 +67,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         now: options.now,
       }),
       ...createCreditExpiryActivities({ orm: options.orm, now: options.now }),
+      ...createApprovalActivities({ orm: options.orm, pubsub: options.pubsub }),
+      ...createPipelineScheduleActivities({ orm: options.orm, now: options.now }),
     },
     // Two cores shared by everything in the default setup: modest concurrency.
     maxConcurrentActivityTaskExecutions: 8,
@@ -80,10 +85,14 @@ async function main(): Promise<void> {
   const pubsub = new PgPubSub(dbUrl, CONTENT_PUBSUB_CHANNEL);
   const connection = await NativeConnection.connect({ address });
   const worker = await createWorker({ connection, namespace, orm, pubsub });
-  // The platform's recurring jobs (B2: expiry of orphaned credit reservations).
+  // Recurring jobs: B2 expiry of orphaned credit reservations, W1 monthly pipelines.
   const clientConnection = await Connection.connect({ address });
   try {
-    await ensureCreditSchedules(new Client({ connection: clientConnection, namespace }), { taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE });
+    const temporal = new Client({ connection: clientConnection, namespace });
+    const taskQueue = process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE;
+    await ensureCreditSchedules(temporal, { taskQueue });
+    // W1: each client's month starts on its own schedule, in its time zone.
+    await ensureMonthlySchedules(temporal, orm, taskQueue);
   } finally {
     await clientConnection.close();
   }

@@ -6,6 +6,8 @@ import { mediaModule } from './media/media.resolver.ts';
 import { utmModule } from './utm/utm.resolver.ts';
 import { publicationModule } from './publication/publication.resolver.ts';
 import { contactsModule } from './contacts/contacts.resolver.ts';
+import { calendarModule } from './calendar/calendar.resolver.ts';
+import { approvalModule } from './approval/approval.resolver.ts';
 
 // Connects on first use, so importing the modules (e.g. to compose the
 // supergraph) needs no Temporal server.
@@ -14,4 +16,4 @@ const temporal = new Client({
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
 });
 
-export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule];
+export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule, calendarModule(), approvalModule({ temporal })];

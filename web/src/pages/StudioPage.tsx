@@ -1,6 +1,6 @@
 import { Badge, Button, Menu } from '@mantine/core';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { IconChevronDown, IconPlus } from '@tabler/icons-react';
+import { IconChevronDown, IconPlus, IconSparkles } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { PageHeader } from '../modules/common/PageHeader.tsx';
 import { PageLoader } from '../modules/common/PageLoader.tsx';
 import { formatDateTime } from '../modules/common/format.ts';
 import { DraftEditor } from '../modules/studio/DraftEditor.tsx';
+import { GeneratePanel } from '../modules/studio/GeneratePanel.tsx';
 import { CONTENT_ITEM_QUERY, CREATE_DRAFT_MUTATION, RECENT_ITEMS_QUERY } from '../modules/studio/studio.graphql.ts';
 
 /** Drafts are looked for among this many latest items (pipeline runs add many non-draft items). */
@@ -57,6 +58,8 @@ export function StudioPage() {
   const { t, i18n } = useTranslation();
   const { itemId = '' } = useParams();
   const navigate = useNavigate();
+  const { viewer } = useSession();
+  const [generating, setGenerating] = useState(false);
   const { data, loading, error, refetch } = useQuery(CONTENT_ITEM_QUERY, { variables: { id: itemId }, fetchPolicy: 'network-only' });
   const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: RECENT_LIMIT }, fetchPolicy: 'cache-and-network' });
 
@@ -89,11 +92,23 @@ export function StudioPage() {
                 ))}
               </Menu.Dropdown>
             </Menu>
-            <Button leftSection={<IconPlus size={16} />} onClick={() => void navigate('/studio/new')}>
+            <Button variant="default" leftSection={<IconPlus size={16} />} onClick={() => void navigate('/studio/new')}>
               {t('studio.newDraft')}
+            </Button>
+            <Button leftSection={<IconSparkles size={16} />} onClick={() => setGenerating(true)}>
+              {t('studioAi.generate.open')}
             </Button>
           </>
         }
+      />
+      <GeneratePanel
+        opened={generating}
+        onClose={() => setGenerating(false)}
+        locale={viewer?.tenant.locale ?? i18n.language}
+        onGenerated={(generated) => {
+          setGenerating(false);
+          void navigate(`/studio/${generated.id}`);
+        }}
       />
       {loading && !item ? <PageLoader /> : null}
       {error && !item ? <ErrorAlert error={error} onRetry={() => void refetch()} /> : null}

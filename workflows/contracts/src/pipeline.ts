@@ -9,6 +9,18 @@ export const TASK_QUEUE = 'ensemble';
 /** Workflow type name, as exported by workflows/src/workflows.ts. */
 export const MONTHLY_PIPELINE_WORKFLOW = 'monthlyPipelineWorkflow';
 
+/** Started by each client's Temporal Schedule: starts the month's pipeline. */
+export const MONTHLY_PIPELINE_STARTER_WORKFLOW = 'monthlyPipelineStarterWorkflow';
+
+/** When a client's month starts, in the client's own time zone. */
+export const MONTHLY_SCHEDULE_AT = { dayOfMonth: 1, hour: 6, minute: 0 } as const;
+
+/** One schedule per client. */
+export function monthlyScheduleId(tenantId: string): string {
+  if (!UUID_RE.test(tenantId)) throw new RangeError(`not a tenant id: ${tenantId}`);
+  return `monthly-pipeline-schedule:${tenantId.toLowerCase()}`;
+}
+
 /** Query returning the steps' progress (see PipelineProgress). */
 export const PROGRESS_QUERY = 'progress';
 

@@ -8,7 +8,9 @@
 // commands (activities, timers) must keep the old path behind
 // `if (patched('<change-id>')) { new } else { old }`, then `deprecatePatch`
 // once no run of the old code remains open.
-import { ApplicationFailure, CancellationScope, condition, defineQuery, defineSignal, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, defineQuery, defineSignal, isCancellation, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { APPROVAL_WORKFLOW, DEFAULT_EXPIRY_HOURS, DEFAULT_REMINDER_HOURS, approvalWorkflowId, type ApprovalWorkflowInput } from '@ensemble/workflow-contracts/approval';
 import {
   PIPELINE_STEPS,
   PROGRESS_QUERY,
@@ -51,6 +53,28 @@ const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'comple
  */
 const GENERATION_PARALLELISM = 4;
 
+/**
+ * Starts the approval workflow (W2) of every item the generation step made,
+ * abandoned by the pipeline so it outlives the run. One that already runs is
+ * kept; an auto-approved item's workflow ends at once.
+ */
+async function startApprovalWorkflows(tenantId: string, outcomes: SlotOutcome[]): Promise<void> {
+  const itemIds = [...new Set(outcomes.flatMap((o) => (o.itemId ? [o.itemId] : [])))];
+  await Promise.all(itemIds.map(async (itemId) => {
+    const approval: ApprovalWorkflowInput = { tenantId, itemId, requestedBy: null, reminderAfterHours: [...DEFAULT_REMINDER_HOURS], expireAfterHours: DEFAULT_EXPIRY_HOURS };
+    try {
+      await startChild(APPROVAL_WORKFLOW, {
+        workflowId: approvalWorkflowId(tenantId, itemId),
+        args: [approval],
+        parentClosePolicy: 'ABANDON',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }));
+}
+
 export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Promise<MonthlyPipelineResult> {
   const { workflowId } = workflowInfo();
   const progress: PipelineProgress = {
@@ -90,6 +114,8 @@ export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Prom
         outcomes.push(...(await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
       }
       await steps.completeGeneration(run!, outcomes);
+      // W2: each generated item gets its approval workflow (patched: older runs had none).
+      if (patched('approval-workflow-per-item')) await startApprovalWorkflows(input.tenantId, outcomes);
     }],
     ['publication', async () => { await steps.publication(run!); }],
     ['analytics', async () => { await steps.analytics(run!); }],

@@ -182,14 +182,17 @@ interface Sums {
   consumed: number;
 }
 
-/** Balances from the entries: available and reserved all-time, consumed since the period started. */
+/**
+ * Balances from the entries: available and reserved all-time, consumed since
+ * the period started. An entry carries its transfer's time, so no join: the
+ * sums read the tenant's entries once (this runs under the account lock).
+ */
 async function sums(em: EntityManager, tenantId: string, periodStart: string): Promise<Sums> {
   const [row] = await query<Row>(em,
     `select coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
             coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
-            coalesce(sum(e.amount) filter (where e.account = 'consumed' and t.created_at >= (?::date)::timestamp at time zone 'UTC'), 0) as consumed
+            coalesce(sum(e.amount) filter (where e.account = 'consumed' and e.created_at >= (?::date)::timestamp at time zone 'UTC'), 0) as consumed
        from billing.credit_entry e
-       join billing.credit_transfer t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
       where e.tenant_id = ?::uuid`, [periodStart, tenantId]);
   return { available: toInt(row?.['available']), reserved: toInt(row?.['reserved']), consumed: toInt(row?.['consumed']) };
 }
@@ -199,29 +202,36 @@ async function transferExists(em: EntityManager, tenantId: string, key: string):
   return rows.length > 0;
 }
 
-/** Writes one balanced transfer; zero legs are left out (an entry is never 0). */
-async function transfer(em: EntityManager, input: {
+interface TransferInput {
   tenantId: string;
   kind: CreditTransferKind;
   key: string;
   reservationId?: string | null;
   memo?: string | null;
   legs: Array<[CreditAccountName, number]>;
-}): Promise<string> {
+}
+
+/**
+ * Writes one balanced transfer and its entries in one statement (zero legs
+ * are left out: an entry is never 0). `prelude` is a data-modifying CTE run
+ * in the same statement (the reservation a 'reserve' transfer points to):
+ * the ledger's writes cost one round trip while the account lock is held.
+ */
+async function transfer(em: EntityManager, input: TransferInput, prelude?: { cte: string; params: unknown[] }): Promise<string> {
   const legs = input.legs.filter(([, amount]) => amount !== 0);
-  if (legs.reduce((sum, [, amount]) => sum + amount, 0) !== 0) throw new Error(`unbalanced ${input.kind} transfer`);
+  if (legs.length < 2 || legs.reduce((sum, [, amount]) => sum + amount, 0) !== 0) throw new Error(`unbalanced ${input.kind} transfer`);
   const id = uuidv7();
   // clock_timestamp(): the moment the movement happened, after the account lock, not when the transaction began.
   await query(em,
-    `insert into billing.credit_transfer (id, tenant_id, kind, idempotency_key, reservation_id, memo, created_by, created_at)
-     values (?::uuid, ?::uuid, ?, ?, ?::uuid, ?, (select u.id from tenants."user" u where u.id = app.actor()), clock_timestamp())`,
-    [id, input.tenantId, input.kind, input.key, input.reservationId ?? null, input.memo ?? null]);
-  for (const [account, amount] of legs) {
-    await query(em,
-      `insert into billing.credit_entry (id, tenant_id, transfer_id, account, amount, created_at)
-       values (?::uuid, ?::uuid, ?::uuid, ?, ?, clock_timestamp())`,
-      [uuidv7(), input.tenantId, id, account, amount]);
-  }
+    `with ${prelude ? `${prelude.cte}, ` : ''}
+     t as (insert into billing.credit_transfer (id, tenant_id, kind, idempotency_key, reservation_id, memo, created_by, created_at)
+           values (?::uuid, ?::uuid, ?, ?, ?::uuid, ?, (select u.id from tenants."user" u where u.id = app.actor()), clock_timestamp())
+           returning id, tenant_id, created_at)
+     insert into billing.credit_entry (id, tenant_id, transfer_id, account, amount, created_at)
+     select v.id, t.tenant_id, t.id, v.account, v.amount, t.created_at
+       from t cross join (values ${legs.map(() => '(?::uuid, ?::text, ?::bigint)').join(', ')}) as v(id, account, amount)`,
+    [...(prelude?.params ?? []), id, input.tenantId, input.kind, input.key, input.reservationId ?? null, input.memo ?? null,
+      ...legs.flatMap(([account, amount]) => [uuidv7(), account, amount])]);
   return id;
 }
 
@@ -237,11 +247,17 @@ interface ReservationRow extends Row {
   batch: boolean;
 }
 
-async function lockReservation(em: EntityManager, tenantId: string, reservationId: string): Promise<ReservationRow> {
+/**
+ * Locks a reservation (after the account: one lock order) and says whether a
+ * transfer under `replayKey` exists already (the same call, repeated).
+ */
+async function lockReservation(em: EntityManager, tenantId: string, reservationId: string, replayKey: string): Promise<ReservationRow & { replayed: boolean }> {
   if (typeof reservationId !== 'string' || !UUID.test(reservationId)) throw notFound('reservation');
-  const [row] = await query<ReservationRow>(em,
-    'select id, amount, status, settled_amount, task, batch from billing.credit_reservation where tenant_id = ?::uuid and id = ?::uuid for update',
-    [tenantId, reservationId]);
+  const [row] = await query<ReservationRow & { replayed: boolean }>(em,
+    `select r.id, r.amount, r.status, r.settled_amount, r.task, r.batch,
+            exists (select 1 from billing.credit_transfer t where t.tenant_id = r.tenant_id and t.idempotency_key = ?) as replayed
+       from billing.credit_reservation r where r.tenant_id = ?::uuid and r.id = ?::uuid for update of r`,
+    [replayKey, tenantId, reservationId]);
   if (!row) throw notFound('reservation');
   return row;
 }
@@ -262,16 +278,27 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
   if (input.regeneration && input.contentItemId == null) throw badInput('a regeneration names its contentItemId', 'contentItemId');
 
   const account = await lockAccount(em, input.tenantId);
-  // Checked under the lock: a concurrent call with the same key has committed or not started.
-  const [existing] = await query<ReservationRow>(em,
-    'select id, amount from billing.credit_reservation where tenant_id = ?::uuid and idempotency_key = ?',
-    [input.tenantId, key]);
+  // One statement after the lock (a statement's snapshot must not predate it): a replay under
+  // the same key (committed, or not started), the balances, the plan, this period's notice.
+  const [state] = await query<Row>(em,
+    `select (select json_build_object('id', r.id, 'amount', r.amount) from billing.credit_reservation r
+              where r.tenant_id = ?::uuid and r.idempotency_key = ?) as existing,
+            coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
+            coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
+            coalesce(sum(e.amount) filter (where e.account = 'consumed' and e.created_at >= (?::date)::timestamp at time zone 'UTC'), 0) as consumed,
+            (select json_build_object('code', p.code, 'limits', p.limits, 'features', p.features) from app.plan_for(?::uuid) p limit 1) as plan,
+            exists (select 1 from billing.credit_notice n where n.tenant_id = ?::uuid and n.kind = 'soft_cap_reached' and n.period_start = ?::date) as noticed
+       from billing.credit_entry e
+      where e.tenant_id = ?::uuid`,
+    [input.tenantId, key, account.period_start, input.tenantId, input.tenantId, account.period_start, input.tenantId]);
+  const existing = state?.['existing'] as { id: string; amount: number | string } | null;
   if (existing) return { reservationId: existing.id, amount: toInt(existing.amount), replayed: true };
 
   if (input.regeneration) await checkRegenerationCap(em, { tenantId: input.tenantId, contentItemId: input.contentItemId! });
-  const terms = await planTerms(em, input.tenantId);
+  const plan = state?.['plan'] as { code: string; limits: Record<string, unknown> | null; features: Record<string, unknown> | null } | null;
+  const terms: PlanTerms = { code: plan?.code ?? null, limits: plan?.limits ?? {}, features: plan?.features ?? {} };
   const { softCap, hardCap } = effectiveCaps(account, terms);
-  const balance = await sums(em, input.tenantId, account.period_start);
+  const balance = { available: toInt(state?.['available']), reserved: toInt(state?.['reserved']), consumed: toInt(state?.['consumed']) };
   const used = balance.consumed + balance.reserved;
   if (hardCap !== null && used + amount > hardCap) {
     throw new AppError('INSUFFICIENT_CREDITS',
@@ -284,15 +311,15 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
   }
 
   const reservationId = uuidv7();
-  await query(em,
-    `insert into billing.credit_reservation (id, tenant_id, amount, status, task, content_item_id, batch, idempotency_key, expires_at, created_at)
-     values (?::uuid, ?::uuid, ?, 'open', ?, ?::uuid, ?, ?, clock_timestamp() + make_interval(secs => ?::double precision), clock_timestamp())`,
-    [reservationId, input.tenantId, amount, input.task, input.contentItemId ?? null, input.batch ?? false, key, ttl]);
   await transfer(em, {
     tenantId: input.tenantId, kind: 'reserve', key: `reserve:${key}`, reservationId,
     memo: `Reserved for ${input.task}${input.batch ? ' (night batch)' : ''}`, legs: [['available', -amount], ['reserved', amount]],
+  }, {
+    cte: `r as (insert into billing.credit_reservation (id, tenant_id, amount, status, task, content_item_id, batch, idempotency_key, expires_at, created_at)
+               values (?::uuid, ?::uuid, ?, 'open', ?, ?::uuid, ?, ?, clock_timestamp() + make_interval(secs => ?::double precision), clock_timestamp()))`,
+    params: [reservationId, input.tenantId, amount, input.task, input.contentItemId ?? null, input.batch ?? false, key, ttl],
   });
-  if (softCap !== null && used + amount >= softCap) {
+  if (softCap !== null && used + amount >= softCap && !state?.['noticed']) {
     await recordSoftCapNotice(em, { tenantId: input.tenantId, periodStart: account.period_start, softCap, used: used + amount });
   }
   return { reservationId, amount, replayed: false };
@@ -382,8 +409,8 @@ export async function settleReservation(em: EntityManager, input: { tenantId: st
   const used = checkCredits(input.amount, 'amount', true);
   const key = checkKey(input.idempotencyKey);
   await lockAccount(em, input.tenantId);
-  const reservation = await lockReservation(em, input.tenantId, input.reservationId);
-  if (await transferExists(em, input.tenantId, `settle:${key}`)) return;
+  const reservation = await lockReservation(em, input.tenantId, input.reservationId, `settle:${key}`);
+  if (reservation.replayed) return;
   if (reservation.status !== 'open') {
     throw new AppError('CONFLICT', `The reservation is already ${reservation.status}.`, { status: reservation.status });
   }
@@ -405,10 +432,16 @@ export async function settleReservation(em: EntityManager, input: { tenantId: st
   await transfer(em, {
     tenantId: input.tenantId, kind: 'settle', key: `settle:${key}`, reservationId: reservation.id,
     memo, legs: [['reserved', -held], ['consumed', charged], ['available', held - charged]],
-  });
-  await query(em,
-    `update billing.credit_reservation set status = 'settled', settled_amount = ?, closed_at = clock_timestamp()
-      where tenant_id = ?::uuid and id = ?::uuid`, [charged, input.tenantId, reservation.id]);
+  }, closeReservation(input.tenantId, reservation.id, 'settled', charged));
+}
+
+/** The CTE closing a reservation in the statement that writes its transfer. */
+function closeReservation(tenantId: string, reservationId: string, status: 'settled' | 'voided' | 'expired', settled: number | null = null) {
+  return {
+    cte: `u as (update billing.credit_reservation set status = ?, settled_amount = ?::bigint, closed_at = clock_timestamp()
+                 where tenant_id = ?::uuid and id = ?::uuid)`,
+    params: [status, settled, tenantId, reservationId],
+  };
 }
 
 /** W8's −50 %: the column default, for a task the rate catalogue has no row for. */
@@ -425,8 +458,8 @@ async function batchDiscountPct(em: EntityManager, task: string): Promise<number
 export async function voidReservation(em: EntityManager, input: { tenantId: string; reservationId: string; idempotencyKey: string }): Promise<void> {
   const key = checkKey(input.idempotencyKey);
   await lockAccount(em, input.tenantId);
-  const reservation = await lockReservation(em, input.tenantId, input.reservationId);
-  if (await transferExists(em, input.tenantId, `void:${key}`)) return;
+  const reservation = await lockReservation(em, input.tenantId, input.reservationId, `void:${key}`);
+  if (reservation.replayed) return;
   if (reservation.status !== 'open') {
     throw new AppError('CONFLICT', `The reservation is already ${reservation.status}.`, { status: reservation.status });
   }
@@ -434,10 +467,7 @@ export async function voidReservation(em: EntityManager, input: { tenantId: stri
   await transfer(em, {
     tenantId: input.tenantId, kind: 'void', key: `void:${key}`, reservationId: reservation.id,
     memo: 'Reservation released', legs: [['reserved', -held], ['available', held]],
-  });
-  await query(em,
-    `update billing.credit_reservation set status = 'voided', closed_at = clock_timestamp()
-      where tenant_id = ?::uuid and id = ?::uuid`, [input.tenantId, reservation.id]);
+  }, closeReservation(input.tenantId, reservation.id, 'voided'));
 }
 
 /**
@@ -457,10 +487,7 @@ export async function expireOrphanReservations(em: EntityManager, input: { tenan
     await transfer(em, {
       tenantId: input.tenantId, kind: 'expire', key: `expire:${reservation.id}`, reservationId: reservation.id,
       memo: 'Reservation expired unsettled', legs: [['reserved', -held], ['available', held]],
-    });
-    await query(em,
-      `update billing.credit_reservation set status = 'expired', closed_at = clock_timestamp()
-        where tenant_id = ?::uuid and id = ?::uuid`, [input.tenantId, reservation.id]);
+    }, closeReservation(input.tenantId, reservation.id, 'expired'));
   }
   return orphans.length;
 }
@@ -591,9 +618,8 @@ async function balanceRows(em: EntityManager, base: string, params: unknown[]): 
        select e.tenant_id,
               coalesce(sum(e.amount) filter (where e.account = 'available'), 0) as available,
               coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
-              coalesce(sum(e.amount) filter (where e.account = 'consumed' and t.created_at >= a.period_start::timestamp at time zone 'UTC'), 0) as consumed
+              coalesce(sum(e.amount) filter (where e.account = 'consumed' and e.created_at >= a.period_start::timestamp at time zone 'UTC'), 0) as consumed
          from billing.credit_entry e
-         join billing.credit_transfer t on t.tenant_id = e.tenant_id and t.id = e.transfer_id
          join billing.credit_account a on a.tenant_id = e.tenant_id
         where e.tenant_id in (select tenant_id from base)
         group by e.tenant_id)

@@ -18,6 +18,14 @@ function sql<T = Row>(em: EntityManager, query: string, params: readonly unknown
 
 const num = (value: unknown): number => Number(value ?? 0) || 0;
 
+/** Timestamps come back from raw queries as text ('2026-01-05 09:00:00.123+00'). */
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const date = new Date(String(value).replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
 export type ProviderKind = 'anthropic' | 'openai' | 'mistral' | 'openai_compatible' | 'offline';
 export type ModelTier = 'premium' | 'standard';
 export type CallOutcome = 'ok' | 'error' | 'timeout' | 'refused' | 'fallback';
@@ -115,9 +123,9 @@ function providerFrom(row: Row): ProviderView {
     active: row['active'] as boolean,
     hasKey: row['has_key'] as boolean,
     keyLast4: (row['last4'] as string | null) || null,
-    keySetAt: (row['rotated_at'] as Date | null) ?? null,
+    keySetAt: toDate(row['rotated_at']),
     lastCall: row['last_at']
-      ? { at: row['last_at'] as Date, outcome: row['last_outcome'] as CallOutcome, errorKind: errorKindOf(error), error }
+      ? { at: toDate(row['last_at'])!, outcome: row['last_outcome'] as CallOutcome, errorKind: errorKindOf(error), error }
       : null,
   };
 }
@@ -359,7 +367,7 @@ export async function usage(em: EntityManager, input: { from: Date; to: Date; gr
     })),
     recentFailures: failures.map((r) => ({
       id: r['id'] as string,
-      at: r['created_at'] as Date,
+      at: toDate(r['created_at'])!,
       tenantId: r['tenant_id'] as string,
       tenantName: r['tenant_name'] as string,
       model: r['model'] as string,

@@ -1,8 +1,8 @@
-import { IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconRoute } from '@tabler/icons-react';
+import { IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconRoute, IconStack2 } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { Viewer } from '../auth/auth.graphql.ts';
 
-export type NavKey = 'brand' | 'studio' | 'pipeline' | 'credits' | 'tenants';
+export type NavKey = 'brand' | 'prompts' | 'studio' | 'pipeline' | 'credits' | 'tenants';
 
 export interface NavEntry {
   key: NavKey;
@@ -25,6 +25,8 @@ export const NAVIGATION: NavEntry[] = [
   { key: 'credits', path: '/credits', icon: IconCoins, allowed: (v) => client(v) && has(v, 'billing:read') },
   // Portfolios belong to distributors and the platform; a client's "subtree" is itself.
   { key: 'tenants', path: '/tenants', icon: IconBuildingStore, allowed: (v) => has(v, 'tenants:read') && v.tenant.kind !== 'CLIENT' },
+  // Every level has prompt layers (platform, distributors, clients); last, so it is nobody's home page.
+  { key: 'prompts', path: '/prompts', icon: IconStack2, allowed: (v) => has(v, 'brand:read') },
 ];
 
 export function allowedNavigation(viewer: Viewer): NavEntry[] {

@@ -1,9 +1,13 @@
-import { Badge, Button, Card, Grid, Group, NativeSelect, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { IconCheck, IconDeviceFloppy } from '@tabler/icons-react';
+import { Badge, Button, Card, Grid, Group, NativeSelect, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { IconCheck, IconDeviceFloppy, IconHistory, IconRefresh } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../apollo/errors.ts';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
+import { ChannelLimits } from './ChannelLimits.tsx';
+import { RegeneratePanel, useRegenerationQuote } from './RegeneratePanel.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
+import { VersionHistory } from './VersionHistory.tsx';
 import { CHANNELS } from './studio.graphql.ts';
 import type { Channel, ContentItem } from './studio.graphql.ts';
 import { useDraftEditor } from './useDraftEditor.ts';
@@ -20,7 +24,15 @@ export function DraftEditor({ item }: { item: ContentItem }) {
   const { t } = useTranslation();
   const editor = useDraftEditor(item);
   const live = useLiveScore(item.id, editor.input);
+  const quote = useRegenerationQuote(item.id);
+  const [panel, setPanel] = useState<'regenerate' | 'history' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const { fields, setField } = editor;
+  const credits = quote.data?.regenerationQuote.credits;
+  // A notice about the last AI or history action stays until the text is edited again.
+  useEffect(() => {
+    if (editor.dirty) setNotice(null);
+  }, [editor.dirty]);
   // A rejected field is marked on its input (scoring and saving validate alike); other errors stay in their panel.
   const problem = [live.error, editor.saveError].map((error) => (error ? describeError(error) : null)).find((described) => described?.field);
   const fieldError = (name: string) => (problem?.field === name ? (problem.detail ?? t('errors.badInput')) : undefined);
@@ -46,6 +58,9 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                       {t('studio.unsaved')}
                     </Badge>
                   ) : null}
+                  <Badge variant="outline" color="gray" radius="sm" size="lg" tt="none" data-testid="draft-mode">
+                    {t('studioAi.modeBadge', { mode: t(`studioAi.modes.${item.mode}`) })}
+                  </Badge>
                   {editor.justSaved !== null ? (
                     <Group gap={4} role="status">
                       <IconCheck size={16} color="var(--mantine-color-teal-7)" aria-hidden="true" />
@@ -53,11 +68,29 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                         {t('studio.saved', { version: editor.justSaved })}
                       </Text>
                     </Group>
+                  ) : notice ? (
+                    <Group gap={4} role="status">
+                      <IconCheck size={16} color="var(--mantine-color-teal-7)" aria-hidden="true" />
+                      <Text size="sm" c="teal.8">
+                        {notice}
+                      </Text>
+                    </Group>
                   ) : null}
                 </Group>
-                <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} loading={editor.saving} disabled={!editor.dirty && editor.justSaved !== null}>
-                  {t('studio.save')}
-                </Button>
+                <Group gap="xs">
+                  <Button variant="default" leftSection={<IconHistory size={16} />} onClick={() => setPanel('history')}>
+                    {t('studioAi.history.open')}
+                  </Button>
+                  <Tooltip label={t('studioAi.regenerate.saveFirst')} disabled={!editor.dirty}>
+                    <Button variant="light" leftSection={<IconRefresh size={16} />} disabled={editor.dirty} onClick={() => setPanel('regenerate')}>
+                      {t('studioAi.regenerate.open')}
+                      {credits !== undefined ? ` · ${credits}` : ''}
+                    </Button>
+                  </Tooltip>
+                  <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} loading={editor.saving} disabled={!editor.dirty && editor.justSaved !== null}>
+                    {t('studio.save')}
+                  </Button>
+                </Group>
               </Group>
               {editor.saveError && !describeError(editor.saveError).field ? <ErrorAlert error={editor.saveError} title={t('studio.saveFailed')} /> : null}
               <Grid gap="md">
@@ -117,9 +150,31 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                 styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 14, lineHeight: 1.6 } }}
                 error={fieldError('body')}
               />
+              <ChannelLimits usage={live.score?.usage ?? null} />
             </Stack>
           </form>
         </Card>
+        <RegeneratePanel
+          item={item}
+          opened={panel === 'regenerate'}
+          onClose={() => setPanel(null)}
+          onRegenerated={(next) => {
+            setPanel(null);
+            editor.reset(next);
+            setNotice(t('studioAi.regenerate.done', { version: next.currentVersion }));
+          }}
+        />
+        <VersionHistory
+          item={item}
+          currentVersion={editor.version}
+          opened={panel === 'history'}
+          onClose={() => setPanel(null)}
+          onRestored={(next, from) => {
+            editor.reset(next);
+            void quote.refetch();
+            setNotice(t('studioAi.history.restored', { version: from, next: next.currentVersion }));
+          }}
+        />
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: 5 }} style={{ position: 'sticky', top: 80 }}>
         <ScorePanel score={live.score} pending={live.pending} error={live.error && !describeError(live.error).field ? live.error : null} />

@@ -6,11 +6,19 @@ export type Channel = (typeof CHANNELS)[number];
 
 export type ContentStatus = 'DRAFT' | 'IN_REVIEW' | 'APPROVED' | 'SCHEDULED' | 'PUBLISHED' | 'REJECTED' | 'ARCHIVED';
 
+export const CONTENT_MODES = ['MANUAL', 'SEMI', 'AUTO'] as const;
+export type ContentMode = (typeof CONTENT_MODES)[number];
+export const CONTENT_LENGTHS = ['SHORT', 'MEDIUM', 'LONG'] as const;
+export type ContentLength = (typeof CONTENT_LENGTHS)[number];
+
 export interface ContentItem {
   id: string;
   channel: Channel;
   title: string;
   status: ContentStatus;
+  mode: ContentMode;
+  brief: string | null;
+  regenerations: number;
   locale: string;
   keyphrase: string | null;
   slug: string | null;
@@ -43,6 +51,13 @@ export interface SeoCheck {
   suggestion: string | null;
 }
 
+/** The channel's hard limits and what the text uses of them (the server's count, pushed with the score). */
+export interface ChannelUsage {
+  length: { used: number; max: number; unit: string } | null;
+  hashtags: { used: number; max: number | null };
+  links: { used: number; allowed: boolean };
+}
+
 export interface SeoScore {
   itemId: string;
   revision: number;
@@ -50,6 +65,7 @@ export interface SeoScore {
   seo: number;
   geo: number;
   checks: SeoCheck[];
+  usage: ChannelUsage;
   computedAt: string;
 }
 
@@ -59,6 +75,9 @@ const CONTENT_ITEM_FIELDS = gql`
     channel
     title
     status
+    mode
+    brief
+    regenerations
     locale
     keyphrase
     slug
@@ -133,6 +152,21 @@ export const SEO_SCORE_SUBSCRIPTION: TypedDocumentNode<{ seoScore: SeoScore }, {
       seo
       geo
       computedAt
+      usage {
+        length {
+          used
+          max
+          unit
+        }
+        hashtags {
+          used
+          max
+        }
+        links {
+          used
+          allowed
+        }
+      }
       checks {
         id
         group
@@ -145,4 +179,130 @@ export const SEO_SCORE_SUBSCRIPTION: TypedDocumentNode<{ seoScore: SeoScore }, {
       }
     }
   }
+`;
+
+export interface GenerateContentInput {
+  channel: Channel;
+  brief: string;
+  tone?: string | null;
+  length: ContentLength;
+  keyphrase?: string | null;
+  locale?: string | null;
+  mode: ContentMode;
+  idempotencyKey: string;
+}
+
+export const GENERATE_CONTENT_MUTATION: TypedDocumentNode<{ generateContent: ContentItem }, { input: GenerateContentInput }> = gql`
+  mutation GenerateContent($input: GenerateContentInput!) {
+    generateContent(input: $input) {
+      ...StudioItemFields
+    }
+  }
+  ${CONTENT_ITEM_FIELDS}
+`;
+
+export interface RegenerateContentInput {
+  brief?: string | null;
+  tone?: string | null;
+  length?: ContentLength | null;
+  paragraph?: number | null;
+  idempotencyKey: string;
+}
+
+export const REGENERATE_CONTENT_MUTATION: TypedDocumentNode<{ regenerateContent: ContentItem }, { itemId: string; input: RegenerateContentInput }> = gql`
+  mutation RegenerateContent($itemId: ID!, $input: RegenerateContentInput) {
+    regenerateContent(itemId: $itemId, input: $input) {
+      ...StudioItemFields
+    }
+  }
+  ${CONTENT_ITEM_FIELDS}
+`;
+
+export interface RegenerationQuote {
+  itemId: string;
+  credits: number;
+  used: number;
+  limit: number | null;
+  remaining: number | null;
+  available: number;
+}
+
+export const REGENERATION_QUOTE_QUERY: TypedDocumentNode<{ regenerationQuote: RegenerationQuote }, { itemId: string }> = gql`
+  query RegenerationQuote($itemId: ID!) {
+    regenerationQuote(itemId: $itemId) {
+      itemId
+      credits
+      used
+      limit
+      remaining
+      available
+    }
+  }
+`;
+
+export interface ContentVersionSummary {
+  version: number;
+  title: string;
+  author: string;
+  model: string | null;
+  createdAt: string;
+  credits: number;
+  restoredFrom: number | null;
+  words: number;
+}
+
+export const CONTENT_VERSIONS_QUERY: TypedDocumentNode<{ contentVersions: ContentVersionSummary[] }, { itemId: string }> = gql`
+  query ContentVersions($itemId: ID!) {
+    contentVersions(itemId: $itemId) {
+      version
+      title
+      author
+      model
+      createdAt
+      credits
+      restoredFrom
+      words
+    }
+  }
+`;
+
+export type DiffKind = 'EQUAL' | 'INSERT' | 'DELETE';
+
+export interface ContentVersionDiff {
+  itemId: string;
+  from: number;
+  to: number;
+  title: Array<{ kind: DiffKind; text: string }>;
+  body: Array<{ kind: DiffKind; text: string }>;
+  insertedWords: number;
+  deletedWords: number;
+}
+
+export const CONTENT_VERSION_DIFF_QUERY: TypedDocumentNode<{ contentVersionDiff: ContentVersionDiff }, { itemId: string; from: number; to: number }> = gql`
+  query ContentVersionDiff($itemId: ID!, $from: Int!, $to: Int!) {
+    contentVersionDiff(itemId: $itemId, from: $from, to: $to) {
+      itemId
+      from
+      to
+      title {
+        kind
+        text
+      }
+      body {
+        kind
+        text
+      }
+      insertedWords
+      deletedWords
+    }
+  }
+`;
+
+export const RESTORE_VERSION_MUTATION: TypedDocumentNode<{ restoreContentVersion: ContentItem }, { itemId: string; version: number }> = gql`
+  mutation RestoreContentVersion($itemId: ID!, $version: Int!) {
+    restoreContentVersion(itemId: $itemId, version: $version) {
+      ...StudioItemFields
+    }
+  }
+  ${CONTENT_ITEM_FIELDS}
 `;

@@ -72,5 +72,15 @@ export function useDraftEditor(item: ContentItem) {
     }
   }, [saveDraft, item.id, input, fields]);
 
-  return { fields, setField, input, dirty, save, saving, saveError, version, justSaved };
+  /** Another version became current (regenerated or restored): show it as saved. */
+  const reset = useCallback((next: ContentItem) => {
+    const nextFields = fieldsOf(next);
+    setFields(nextFields);
+    setSaved(nextFields);
+    setSlugTouched(Boolean(next.slug));
+    setVersion(next.currentVersion);
+    setJustSaved(null);
+  }, []);
+
+  return { fields, setField, input, dirty, save, saving, saveError, version, justSaved, reset };
 }
