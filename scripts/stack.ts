@@ -14,6 +14,8 @@ import { seed, DEMO } from '../db/src/seed.ts';
 import { startTemporalDevServer } from '../packages/testing/src/temporal.ts';
 import { freePort } from '../packages/testing/src/ports.ts';
 import { serveWeb } from '../web/serve.ts';
+import { startSmtpCatcher } from '../packages/testing/src/fake-providers/smtp-catcher.ts';
+import { seedDemoPublishing } from '../subgraphs/content/src/connectors/demo-seed.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -68,6 +70,8 @@ export interface Stack {
   gatewayUrl: string;
   temporalUiUrl: string | null;
   databaseUrl: string;
+  /** the local mail catcher's inbox (null when SMTP_URL points at a real server) */
+  mailUrl: string | null;
   demo: typeof DEMO & { clientAdminEmail: string; password: string };
   stop(): Promise<void>;
 }
@@ -75,17 +79,22 @@ export interface Stack {
 interface Secrets {
   JWT_SECRET: string;
   GATEWAY_SECRET: string;
+  /** master key of the provider keys' envelope encryption (packages/ai/src/secrets.ts) */
+  ENSEMBLE_MASTER_KEY: string;
 }
 
 function loadSecrets(dataDir: string): Secrets {
   const file = join(dataDir, 'secrets.json');
-  if (process.env.JWT_SECRET && process.env.GATEWAY_SECRET) {
-    return { JWT_SECRET: process.env.JWT_SECRET, GATEWAY_SECRET: process.env.GATEWAY_SECRET };
-  }
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  // Kept with the data, so sessions survive a restart of `npm start`.
-  const secrets = { JWT_SECRET: randomBytes(32).toString('base64url'), GATEWAY_SECRET: randomBytes(32).toString('base64url') };
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>) : {};
+  // Kept with the data, so sessions and stored provider keys survive a restart of `npm start`;
+  // what the environment sets wins and is not written down.
+  const secrets: Secrets = {
+    JWT_SECRET: process.env.JWT_SECRET || stored.JWT_SECRET || randomBytes(32).toString('base64url'),
+    GATEWAY_SECRET: process.env.GATEWAY_SECRET || stored.GATEWAY_SECRET || randomBytes(32).toString('base64url'),
+    ENSEMBLE_MASTER_KEY: process.env.ENSEMBLE_MASTER_KEY || stored.ENSEMBLE_MASTER_KEY || randomBytes(32).toString('base64'),
+  };
+  const keep = { ...stored, ...Object.fromEntries(Object.entries(secrets).filter(([name]) => !process.env[name])) };
+  if (JSON.stringify(keep) !== JSON.stringify(stored)) writeFileSync(file, JSON.stringify(keep), { mode: 0o600 });
   return secrets;
 }
 
@@ -149,7 +158,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const applied = await migrate(adminUrl);
     log(`Migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
-    if (options.seed !== false) await seed(adminUrl);
+    if (options.seed !== false) {
+      await seed(adminUrl);
+      await seedDemoPublishing(adminUrl);
+    }
+
+    // C8: e-mail goes to SMTP_URL, else to a local mail catcher (messages in dataDir/mail).
+    let smtpUrl = process.env.SMTP_URL ?? null;
+    let mailUrl: string | null = null;
+    if (!smtpUrl) {
+      const standard = ports === DEFAULT_PORTS;
+      const catcher = await startSmtpCatcher({ smtpPort: standard ? 1025 : 0, httpPort: standard ? 8025 : 0, dir: join(dataDir, 'mail') });
+      stops.push(catcher.close);
+      smtpUrl = catcher.smtpUrl;
+      mailUrl = catcher.inboxUrl;
+      log(`Mail catcher: ${smtpUrl}, inbox ${mailUrl}`);
+    }
 
     let temporalAddress = options.temporalAddress;
     let temporalUiUrl: string | null = null;
@@ -171,11 +195,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       APP_DATABASE_URL: appUrl(adminUrl),
       TEMPORAL_ADDRESS: temporalAddress,
       STORAGE_DIR: process.env.STORAGE_DIR ?? join(dataDir, 'storage'),
+      // Media storage and URLs (C7): S3-compatible storage and limits by configuration only.
+      ...Object.fromEntries(['STORAGE_DRIVER', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
+        'UPLOAD_MAX_BYTES', 'MEDIA_URL_TTL_SECONDS', 'MEDIA_URL_SECRET', 'MEDIA_PUBLIC_BASE_URL'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
       SUBGRAPH_TENANTS_URL: subgraphUrl(ports.tenants),
       SUBGRAPH_CONTENT_URL: subgraphUrl(ports.content),
       SUBGRAPH_ANALYTICS_URL: subgraphUrl(ports.analytics),
       SUBGRAPH_BILLING_URL: subgraphUrl(ports.billing),
       WEB_ORIGINS: `http://localhost:${ports.web},http://127.0.0.1:${ports.web}`,
+      SMTP_URL: smtpUrl,
+      PUBLIC_WEB_URL: process.env.PUBLIC_WEB_URL ?? `http://localhost:${ports.web}`,
       ...secrets,
     };
 
@@ -226,6 +255,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gatewayUrl,
       temporalUiUrl,
       databaseUrl: adminUrl,
+      mailUrl,
       demo: { ...DEMO, clientAdminEmail: DEMO.logins.clientAdmin.email, password: DEMO.password },
       stop,
     };

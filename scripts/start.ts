@@ -24,6 +24,7 @@ Ensemble is running.
   Web app         ${stack.webUrl}
   GraphQL         ${stack.gatewayUrl}  (HTTP and WebSocket)
   Temporal UI     ${stack.temporalUiUrl ?? '(external Temporal: see TEMPORAL_ADDRESS)'}
+  Mail catcher    ${stack.mailUrl ?? '(external SMTP: see SMTP_URL)'}
 
 Demo logins (password: ${stack.demo.password})`);
 for (const [role, login] of Object.entries(stack.demo.logins)) console.log(`  ${role.padEnd(18)} ${login.email}`);

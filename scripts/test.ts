@@ -15,12 +15,22 @@ function run(label: string, command: string, args: string[], env: NodeJS.Process
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+// Debian packages the tests drive: Chromium (browser tests); pocketsphinx, its
+// English model, ffmpeg and flite (offline speech-to-text tests, packages/ingest).
+const APT_PACKAGES: Array<[string, string]> = [
+  ['chromium', CHROMIUM],
+  ['pocketsphinx', '/usr/bin/pocketsphinx_continuous'],
+  ['pocketsphinx-en-us', '/usr/share/pocketsphinx/model/en-us/en-us.lm.bin'],
+  ['ffmpeg', '/usr/bin/ffmpeg'],
+  ['flite', '/usr/bin/flite'],
+];
+const missingApt = APT_PACKAGES.filter(([, path]) => !existsSync(path)).map(([name]) => name);
+if (missingApt.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`Chromium is missing at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.error(`Missing Debian packages: apt-get install ${missingApt.join(' ')} (or set CHROMIUM_PATH for Chromium).`);
     process.exit(1);
   }
-  run('Installing Chromium (apt)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium']);
+  run(`Installing ${missingApt.join(', ')} (apt)`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missingApt.join(' ')}`]);
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: CHROMIUM };

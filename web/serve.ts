@@ -90,6 +90,8 @@ function forwardHeaders(req: IncomingMessage, target: URL, keepUpgrade: boolean)
 function targetFor(gateway: URL, req: IncomingMessage): URL {
   const incoming = new URL(req.url ?? '/', 'http://placeholder');
   const target = new URL(gateway.href);
+  // Media uploads and signed media URLs keep their own path on the gateway.
+  if (isGatewayPath(req.url, req.method)) target.pathname = incoming.pathname;
   target.search = incoming.search;
   return target;
 }
@@ -219,6 +221,16 @@ function isGraphqlPath(url: string | undefined): boolean {
   return pathname === GRAPHQL_PATH || pathname === `${GRAPHQL_PATH}/`;
 }
 
+/**
+ * Gateway paths other than GraphQL, kept as they are: media uploads and signed
+ * media URLs (C7), one-click unsubscribe POSTs (RFC 8058) and provider webhooks.
+ */
+function isGatewayPath(url: string | undefined, method = 'GET'): boolean {
+  const pathname = new URL(url ?? '/', 'http://placeholder').pathname;
+  if (pathname === '/uploads' || /^\/media\/[0-9a-f-]{36}$/.test(pathname)) return true;
+  return method === 'POST' && (/^\/u\/[A-Za-z0-9_-]+$/.test(pathname) || pathname === '/hooks/twilio/sms');
+}
+
 export async function serveWeb(options: ServeWebOptions): Promise<WebServer> {
   const gateway = new URL(options.gatewayUrl);
   if (gateway.pathname === '/' || gateway.pathname === '') gateway.pathname = GRAPHQL_PATH;
@@ -229,7 +241,7 @@ export async function serveWeb(options: ServeWebOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
 
   const server = createServer((req, res) => {
-    if (isGraphqlPath(req.url)) {
+    if (isGraphqlPath(req.url) || isGatewayPath(req.url, req.method)) {
       proxyHttp(gateway, req, res);
       return;
     }

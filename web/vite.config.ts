@@ -7,6 +7,9 @@ import react from '@vitejs/plugin-react';
 const gateway = new URL(process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000').origin;
 const proxy = {
   '/graphql': { target: gateway, changeOrigin: true, ws: true },
+  // Media uploads and signed media URLs (C7).
+  '/uploads': { target: gateway, changeOrigin: true },
+  '^/media/[0-9a-f-]{36}(\\?|$)': { target: gateway, changeOrigin: true },
 };
 
 export default defineConfig({

@@ -2,12 +2,14 @@
 -- recorded honestly (pending payment until their invoice is paid, or granted
 -- by hand by a platform/distributor admin).
 
--- A soft cap reached during a period: shown on the credits page. Not an
--- analytics event on purpose (nothing learns from it); once per kind and period.
+-- A cap reached during a period (the soft one warns; the hard one is reached
+-- by the reservation that fills it, after which reservations are refused):
+-- shown on the credits page. Not an analytics event on purpose (nothing learns
+-- from it); once per kind and period.
 create table billing.credit_notice (
   id uuid primary key,
   tenant_id uuid not null references tenants.tenant(id),
-  kind text not null check (kind in ('soft_cap_reached')),
+  kind text not null check (kind in ('soft_cap_reached', 'hard_cap_reached')),
   period_start date not null,
   -- the cap and the period's use (consumed + reserved) when it was reached
   threshold bigint not null check (threshold >= 0),

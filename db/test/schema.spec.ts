@@ -229,6 +229,7 @@ const GLOBAL_UNIQUE_ALLOWED: Record<string, string> = {
   'tenants.custom_domain(hostname)': 'a hostname must map to exactly one white label',
   'tenants.oauth_state(state_hash)': 'an OAuth callback carries only the state',
   'content.approval_link(token_hash)': 'an external approver opens a signed link without an account',
+  'content.unsubscribe_token(token_hash)': 'a one-click unsubscribe link is opened (or POSTed by a mail client) without an account',
 };
 // Foreign keys whose referencing tenant column is not named tenant_id.
 const CROSS_TENANT_FK_ALLOWED: Record<string, string> = {

@@ -20,6 +20,7 @@ import { formatGatewayError } from './errors.ts';
 import { corsMiddleware, DEFAULT_WEB_ORIGINS } from './origins.ts';
 import { attachSubscriptionServer } from './subscription-forwarder.ts';
 import { mountUploads } from './uploads.ts';
+import { mountPublicRoutes } from './public-routes.ts';
 import { logger } from './logger.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -132,6 +133,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   app.get('/health', (_req, res) => { res.json({ ok: true, service: 'gateway' }); });
   mountUploads(app, { authenticator, tokens, allowedOrigins, subgraphUrls: options.subgraphUrls, supergraphSdl: options.supergraphSdl });
+  const contentUrl = options.subgraphUrls['content'] ?? supergraphGraphs(options.supergraphSdl).find((g) => g.name === 'content')?.url;
+  if (contentUrl) mountPublicRoutes(app, { tokens, contentUrl });
 
   const authenticate: express.RequestHandler = async (req, res, next) => {
     try {

@@ -39,6 +39,23 @@ describe('health', () => {
   });
 });
 
+describe('public routes', () => {
+  const origin = () => gateway.url.replace('/graphql', '');
+
+  it('forwards a one-click unsubscribe POST to its subgraph as an anonymous, gateway-signed caller', async () => {
+    const token = 'tok_0123456789abcdef';
+    const response = await fetch(`${origin()}/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ token, body: 'List-Unsubscribe=One-Click', identity: expect.objectContaining({ role: 'anonymous' }) });
+  });
+
+  it('forwards nothing else: other paths and methods stay closed', async () => {
+    expect((await fetch(`${origin()}/u/tok_0123456789abcdef`)).status).toBe(404);
+    expect((await fetch(`${origin()}/u/short`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${origin()}/public/u/tok_0123456789abcdef`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
 describe('identity', () => {
   it('forwards the tenant of the access token to the subgraph', async () => {
     const { status, body } = await post(gateway.url, '{ whoami { kind tenantId role permissions } }', await bearer(user(TENANT_A)));

@@ -139,9 +139,12 @@ describe('POST /uploads', () => {
     const binary = await uploadFile(exe(), 'invoice.pdf', { token: tokenA, type: 'application/pdf' });
     expect([binary.status, binary.body.errors?.[0]?.extensions['reason']]).toEqual([415, 'unsupported_type']);
     expect(binary.body.errors?.[0]?.message).toMatch(/EXE are not accepted/);
+    // Refused after the first 64 KB while the rest is still arriving: still a clear answer.
+    const longBinary = await uploadFile(Buffer.concat([exe(), Buffer.alloc(600 * 1024, 0x90)]), 'setup.png', { token: tokenA });
+    expect([longBinary.status, longBinary.body.errors?.[0]?.extensions['reason']]).toEqual([415, 'unsupported_type']);
     const wrongKind = await uploadFile(image, 'brochure.pdf', { token: tokenA, kind: 'pdf' });
     expect([wrongKind.status, wrongKind.body.errors?.[0]?.extensions['reason']]).toEqual([422, 'wrong_kind']);
-    const big = await sharp({ create: { width: 1400, height: 1400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 80 } } }).png().toBuffer();
+    const big = await sharp({ create: { width: 1400, height: 1400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 80 } } }).png().toBuffer();
     expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
     const tooBig = await uploadFile(big, 'noise.png', { token: tokenA });
     expect([tooBig.status, tooBig.body.errors?.[0]?.extensions['reason']]).toEqual([413, 'too_large']);

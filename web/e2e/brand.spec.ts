@@ -71,8 +71,8 @@ describe('brand DNA history and prompt provenance in Chromium', () => {
   let original: Snapshot;
 
   it('edits the tagline into version 2', async () => {
-    [original] = await history();
-    expect(original!.version).toBe(1);
+    original = (await history())[0]!;
+    expect(original.version).toBe(1);
 
     await page.goto(stack.webUrl);
     await page.waitForURL(/\/login$/);
@@ -85,7 +85,7 @@ describe('brand DNA history and prompt provenance in Chromium', () => {
 
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const tagline = page.getByRole('textbox', { name: 'Tagline' });
-    expect(await tagline.inputValue()).toBe(original!.document.identity.tagline);
+    expect(await tagline.inputValue()).toBe(original.document.identity.tagline);
     await tagline.fill(NEW_TAGLINE);
     await page.getByRole('textbox', { name: 'What changed (optional)' }).fill('New tagline');
     await shot('brand-01-edit');
@@ -109,7 +109,7 @@ describe('brand DNA history and prompt provenance in Chromium', () => {
     const rows = table.getByRole('row');
     expect(await rows.count()).toBe(2); // header + the tagline
     const row = rows.nth(1);
-    expect(await row.getByRole('cell').nth(0).innerText()).toMatch(/identity\.tagline\s+Changed/);
+    expect(await row.getByRole('cell').nth(0).innerText()).toMatch(/identity\.tagline\s+Changed/i);
     expect(await row.getByRole('cell', { name: 'Before' }).innerText()).toBe(original.document.identity.tagline);
     expect(await row.getByRole('cell', { name: 'After' }).innerText()).toBe(NEW_TAGLINE);
     await page.getByRole('heading', { name: 'Changes from version 1 to version 2' }).waitFor();

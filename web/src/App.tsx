@@ -15,10 +15,20 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 const BrandPage = lazy(() => import('./pages/BrandPage.tsx').then((m) => ({ default: m.BrandPage })));
 const StudioPage = lazy(() => import('./pages/StudioPage.tsx').then((m) => ({ default: m.StudioPage })));
 const StudioStartPage = lazy(() => import('./pages/StudioPage.tsx').then((m) => ({ default: m.StudioStartPage })));
+const MediaPage = lazy(() => import('./pages/MediaPage.tsx').then((m) => ({ default: m.MediaPage })));
 const PipelinePage = lazy(() => import('./pages/PipelinePage.tsx').then((m) => ({ default: m.PipelinePage })));
+const PublicationsPage = lazy(() => import('./pages/PublicationsPage.tsx').then((m) => ({ default: m.PublicationsPage })));
+const ContactsPage = lazy(() => import('./pages/ContactsPage.tsx').then((m) => ({ default: m.ContactsPage })));
+const UnsubscribePage = lazy(() => import('./pages/UnsubscribePage.tsx').then((m) => ({ default: m.UnsubscribePage })));
+const CalendarPage = lazy(() => import('./pages/CalendarPage.tsx').then((m) => ({ default: m.CalendarPage })));
+const ApprovalsPage = lazy(() => import('./pages/ApprovalsPage.tsx').then((m) => ({ default: m.ApprovalsPage })));
+const ExternalApprovalPage = lazy(() => import('./pages/ExternalApprovalPage.tsx').then((m) => ({ default: m.ExternalApprovalPage })));
 const CreditsPage = lazy(() => import('./pages/CreditsPage.tsx').then((m) => ({ default: m.CreditsPage })));
+const ClientCreditsPage = lazy(() => import('./pages/ClientCreditsPage.tsx').then((m) => ({ default: m.ClientCreditsPage })));
 const TenantsPage = lazy(() => import('./pages/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
 const PromptsPage = lazy(() => import('./pages/PromptsPage.tsx').then((m) => ({ default: m.PromptsPage })));
+const AdminAiPage = lazy(() => import('./pages/AdminAiPage.tsx').then((m) => ({ default: m.AdminAiPage })));
+const AdminSettingsPage = lazy(() => import('./pages/AdminSettingsPage.tsx').then((m) => ({ default: m.AdminSettingsPage })));
 
 function Page({ page, children }: { page: NavKey; children: ReactNode }) {
   return (
@@ -51,6 +61,9 @@ export function App() {
     <BrowserRouter>
       <Routes>
         <Route path="/login" element={<LoginRoute />} />
+        {/* C8: the unsubscribe link of an e-mail, for people without an account */}
+        <Route path="/u/:token" element={<Suspense fallback={<FullPageLoader />}><UnsubscribePage /></Suspense>} />
+        <Route path="/approve/:token" element={<Suspense fallback={<FullPageLoader />}><ExternalApprovalPage /></Suspense>} />
         <Route
           element={
             <RequireSession>
@@ -64,10 +77,20 @@ export function App() {
           <Route path="studio" element={<Page page="studio"><StudioStartPage forceNew={false} /></Page>} />
           <Route path="studio/new" element={<Page page="studio"><StudioStartPage forceNew /></Page>} />
           <Route path="studio/:itemId" element={<Page page="studio"><StudioPage /></Page>} />
+          <Route path="calendar" element={<Page page="calendar"><CalendarPage /></Page>} />
+          <Route path="approvals" element={<Page page="approvals"><ApprovalsPage /></Page>} />
+          <Route path="media" element={<Page page="media"><MediaPage /></Page>} />
           <Route path="pipeline" element={<Page page="pipeline"><PipelinePage /></Page>} />
           <Route path="pipeline/:runId" element={<Page page="pipeline"><PipelinePage /></Page>} />
           <Route path="credits" element={<Page page="credits"><CreditsPage /></Page>} />
+          <Route path="client-credits" element={<Page page="clientCredits"><ClientCreditsPage /></Page>} />
           <Route path="tenants" element={<Page page="tenants"><TenantsPage /></Page>} />
+          <Route path="admin/ai" element={<Navigate to="/admin/ai/providers" replace />} />
+          <Route path="admin/ai/:tab" element={<Page page="aiAdmin"><AdminAiPage /></Page>} />
+          <Route path="settings" element={<Page page="settings"><AdminSettingsPage /></Page>} />
+          <Route path="publications" element={<Page page="publications"><PublicationsPage /></Page>} />
+          <Route path="publications/:itemId" element={<Page page="publications"><PublicationsPage /></Page>} />
+          <Route path="contacts" element={<Page page="contacts"><ContactsPage /></Page>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

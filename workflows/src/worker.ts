@@ -20,6 +20,8 @@ import { createApprovalActivities } from './approval/approval.activities.ts';
 import { ensureCreditSchedules } from './billing/credit-schedules.ts';
 import { createPipelineScheduleActivities } from './pipeline/pipeline-schedule.activities.ts';
 import { ensureMonthlySchedules } from './pipeline/pipeline-schedules.ts';
+import { createOnboardingActivities } from './onboarding/onboarding.activities.ts';
+import { ONBOARDING_PUBSUB_CHANNEL } from '@ensemble/workflow-contracts/onboarding';
 
 /** The content subgraph listens on this channel (pipelineProgress). */
 export const CONTENT_PUBSUB_CHANNEL = 'ensemble_content';
@@ -48,6 +50,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   orm: MikroORM;
   pubsub: PipelineActivityDeps['pubsub'];
+  /** W3 progress goes to the tenants subgraph's channel (ONBOARDING_PUBSUB_CHANNEL); default: pubsub */
+  onboardingPubsub?: PipelineActivityDeps['pubsub'];
   taskQueue?: string;
   storageDir?: string;
   now?: () => Date;
@@ -69,6 +73,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ...createCreditExpiryActivities({ orm: options.orm, now: options.now }),
       ...createApprovalActivities({ orm: options.orm, pubsub: options.pubsub }),
       ...createPipelineScheduleActivities({ orm: options.orm, now: options.now }),
+      ...createOnboardingActivities({ orm: options.orm, pubsub: options.onboardingPubsub ?? options.pubsub }),
     },
     // Two cores shared by everything in the default setup: modest concurrency.
     maxConcurrentActivityTaskExecutions: 8,
@@ -83,8 +88,9 @@ async function main(): Promise<void> {
   const dbUrl = process.env.APP_DATABASE_URL ?? appUrl();
   const orm = await createOrm({ url: dbUrl, poolMax: 8 });
   const pubsub = new PgPubSub(dbUrl, CONTENT_PUBSUB_CHANNEL);
+  const onboardingPubsub = new PgPubSub(dbUrl, ONBOARDING_PUBSUB_CHANNEL);
   const connection = await NativeConnection.connect({ address });
-  const worker = await createWorker({ connection, namespace, orm, pubsub });
+  const worker = await createWorker({ connection, namespace, orm, pubsub, onboardingPubsub });
   // Recurring jobs: B2 expiry of orphaned credit reservations, W1 monthly pipelines.
   const clientConnection = await Connection.connect({ address });
   try {
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await pubsub.close();
+    await onboardingPubsub.close();
     await orm.close();
   }
 }

@@ -4,3 +4,4 @@ export { monthlyPipelineWorkflow } from './pipeline/monthly-pipeline.workflow.ts
 export { monthlyPipelineStarterWorkflow } from './pipeline/monthly-pipeline-starter.workflow.ts';
 export { creditExpiryWorkflow } from './billing/credit-expiry.workflow.ts';
 export { approvalWorkflow } from './approval/approval.workflow.ts';
+export { onboardingWorkflow } from './onboarding/onboarding.workflow.ts';

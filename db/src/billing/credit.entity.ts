@@ -130,14 +130,14 @@ export const TopupPackPrice = defineEntity({
 });
 export type TopupPackPriceRow = InstanceType<typeof TopupPackPrice.class>;
 
-/** B2: a soft cap reached during a period, shown to the client (once per kind and period). */
+/** B2: a cap reached during a period, shown to the client (once per kind and period). */
 export const CreditNotice = defineEntity({
   name: 'CreditNotice',
   tableName: 'billing.credit_notice',
   properties: {
     id: p.uuid().primary().onCreate(() => uuidv7()),
     tenantId: p.uuid(),
-    kind: p.enum(['soft_cap_reached'] as const),
+    kind: p.enum(['soft_cap_reached', 'hard_cap_reached'] as const),
     periodStart: p.date(),
     threshold: p.bigint('number'),
     used: p.bigint('number'),

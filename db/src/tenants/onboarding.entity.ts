@@ -44,6 +44,9 @@ export const OnboardingSource = defineEntity({
     url: p.text().nullable(),
     mediaId: p.uuid().nullable(),
     status: p.enum(['pending', 'processing', 'done', 'failed', 'skipped'] as const).default('pending'),
+    /** the ingestion step it is in, for live progress (0018) */
+    stage: p.enum(['queued', 'fetching', 'parsing', 'transcribing', 'done', 'failed'] as const).default('queued'),
+    progress: p.json<Record<string, unknown>>().onCreate(() => ({})),
     extractedText: p.text().nullable(),
     extracted: p.json<Record<string, unknown>>().nullable(),
     error: p.text().nullable(),

@@ -217,7 +217,18 @@ export async function startTestSubgraphs(basePort: number, channel: string): Pro
       });
     },
   };
-  const contentDef: SubgraphDefinition = { name: 'content', modules: [contentModule(counters)] };
+  const contentDef: SubgraphDefinition = {
+    name: 'content',
+    modules: [contentModule(counters)],
+    // Echoes what a public route receives (one-click unsubscribe's contract).
+    publicRoutes: (router) => {
+      router.post('/u/:token', async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        res.json({ token: req.params['token'], body: Buffer.concat(chunks).toString('utf8'), identity: res.locals['identity'] as Identity });
+      });
+    },
+  };
   const tenants: RunningSubgraph = await startSubgraph(tenantsDef, { orm, pubsub, port: basePort + 1 });
   let content: RunningSubgraph | null = await startSubgraph(contentDef, { orm, pubsub, port: basePort + 2 });
   const urls = { tenants: tenants.url, content: content.url, analytics: `http://127.0.0.1:${basePort + 3}/graphql` };

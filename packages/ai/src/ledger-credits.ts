@@ -21,11 +21,13 @@ export function ledgerCreditHooks(orm: MikroORM, ledger: CreditLedger, request: 
       tenantId, task, amount, batch, idempotencyKey: `${key}:reserve`, contentItemId: request.contentItemId ?? null,
       ...(request.ttlSeconds ? { ttlSeconds: request.ttlSeconds } : {}),
     })),
-    async settle(reservation, { credits }) {
-      const charged = Math.min(credits, reservation.amount);
-      await tx((em) => ledger.settleReservation(em, { tenantId: request.tenantId, reservationId: reservation.reservationId, amount: charged, idempotencyKey: `${key}:settle` }));
-      return charged;
-    },
+    settle: (reservation, { credits }) => tx(async (em) => {
+      await ledger.settleReservation(em, { tenantId: request.tenantId, reservationId: reservation.reservationId, amount: Math.min(credits, reservation.amount), idempotencyKey: `${key}:settle` });
+      // What the ledger charged (a night-batch reservation is settled at its discount).
+      const [row] = await em.getConnection().execute<Array<{ settled_amount: string | number | null }>>(
+        'select settled_amount from billing.credit_reservation where id = ?', [reservation.reservationId], 'all', em.getTransactionContext());
+      return Number(row?.settled_amount ?? 0);
+    }),
     release: (reservation) => tx((em) => ledger.voidReservation(em, { tenantId: request.tenantId, reservationId: reservation.reservationId, idempotencyKey: `${key}:void` })),
   };
 }

@@ -96,7 +96,7 @@ export interface CreditReservation {
 export interface CreditHooks {
   /** before any call; may throw INSUFFICIENT_CREDITS, which the router passes on untouched */
   reserve(input: { tenantId: string; task: AiTask; amount: number; batch: boolean }): Promise<CreditReservation>;
-  /** after a model answered; returns the credits actually charged (default: `credits`) */
+  /** after a model answered, with the credits it used at full price; returns the credits actually charged (default: `credits`) */
   settle(reservation: CreditReservation, input: { credits: number; completion: AiCompletion }): Promise<number | void>;
   /** no model answered: the whole reservation goes back */
   release(reservation: CreditReservation, error: unknown): Promise<void>;
@@ -253,7 +253,7 @@ export function createAiRouter(deps: AiRouterDeps): AiRouter {
 
       // Reserve for the dearest usable model, so whichever answers is covered.
       const inputEstimate = Math.max(estimateTokenCount(promptText(request.prompt)), request.estimatedInputTokens ?? 0);
-      const estimate = Math.max(...usable.map((c) => estimateCredits({ inputTokens: inputEstimate, outputTokens: request.maxTokens }, c.creditRate ?? NO_RATE, { batch })));
+      const estimate = Math.max(...usable.map((c) => estimateCredits({ inputTokens: inputEstimate, outputTokens: request.maxTokens }, c.creditRate ?? NO_RATE)));
       const reservation = credits ? await credits.reserve({ tenantId: request.tenantId, task: request.task, amount: estimate, batch }) : null;
 
       const attempts: AiAttempt[] = [];
@@ -348,7 +348,8 @@ export function createAiRouter(deps: AiRouterDeps): AiRouter {
             answered = true;
             const { result } = outcome;
             const split = result.title !== undefined && result.body !== undefined ? { title: result.title, body: result.body } : splitTitle(result.text);
-            const used = estimateCredits({ inputTokens: result.inputTokens, outputTokens: result.outputTokens }, candidate.creditRate ?? NO_RATE, { batch });
+            // Full price: the ledger applies the night-batch discount when it settles a batch reservation.
+            const used = estimateCredits({ inputTokens: result.inputTokens, outputTokens: result.outputTokens }, candidate.creditRate ?? NO_RATE);
             const callCredits = reservation ? Math.min(used, reservation.amount) : used;
             const fallbackUsed = attempts.length > 0 && attempts[0]!.modelCode !== candidate.modelCode;
             const completion: AiCompletion = {

@@ -23,6 +23,12 @@ export interface SubgraphDefinition {
   modules: SubgraphModule[];
   /** Extra HTTP routes reachable only with a gateway-signed identity (e.g. API-key verification). */
   internalRoutes?: (router: express.Router, deps: { orm: MikroORM }) => void;
+  /**
+   * Routes the gateway forwards for people without an account (one-click
+   * unsubscribe, provider webhooks). Still gateway-only: the gateway signs an
+   * anonymous identity for them. Handlers read their own request body.
+   */
+  publicRoutes?: (router: express.Router, deps: { orm: MikroORM }) => void;
 }
 
 export interface RunningSubgraph {
@@ -90,6 +96,11 @@ export async function startSubgraph(def: SubgraphDefinition, deps: SubgraphDeps)
     const router = express.Router();
     def.internalRoutes(router, { orm: deps.orm });
     app.use('/internal', requireGateway, express.json({ limit: '64kb' }), router);
+  }
+  if (def.publicRoutes) {
+    const router = express.Router();
+    def.publicRoutes(router, { orm: deps.orm });
+    app.use('/public', requireGateway, router);
   }
   app.use('/graphql', requireGateway, express.json({ limit: '2mb' }), expressMiddleware(apollo, {
     context: async ({ res }) => createContext(res.locals['identity'] as Identity, deps.orm, deps.pubsub),

@@ -1,12 +1,16 @@
-import { Card, Grid, Group, SimpleGrid, Text, ThemeIcon } from '@mantine/core';
+import { Card, Grid, Group, SimpleGrid, Stack, Text, ThemeIcon } from '@mantine/core';
 import { useQuery } from '@apollo/client/react';
 import { IconClockPause, IconFlame, IconWallet, IconCircleCheck } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../modules/auth/useSession.ts';
 import { BalanceChart } from '../modules/credits/BalanceChart.tsx';
+import { CapBanner, CapsCard } from '../modules/credits/CapsCard.tsx';
 import { MovementsTable } from '../modules/credits/MovementsTable.tsx';
-import { CREDITS_QUERY } from '../modules/credits/credits.graphql.ts';
+import { TopUpPacks } from '../modules/credits/TopUpPacks.tsx';
+import { UsageChart } from '../modules/credits/UsageChart.tsx';
+import { CREDIT_USAGE_QUERY, CREDITS_QUERY } from '../modules/credits/credits.graphql.ts';
 import { ErrorAlert } from '../modules/common/ErrorAlert.tsx';
 import { PageHeader } from '../modules/common/PageHeader.tsx';
 import { PageLoader } from '../modules/common/PageLoader.tsx';
@@ -34,10 +38,20 @@ function Stat({ label, value, icon: StatIcon, color }: { label: string; value: n
   );
 }
 
+/** The period's days: from its first day to the last day of that month (YYYY-MM-DD). */
+function periodRange(periodStart: string): { from: string; to: string } {
+  const start = new Date(periodStart);
+  const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
+  return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+}
+
 export function CreditsPage() {
   const { t, i18n } = useTranslation();
+  const { viewer } = useSession();
   // Credits move while pipelines run: always ask the server when the page opens.
   const { data, loading, error, refetch } = useQuery(CREDITS_QUERY, { variables: { limit: 50 }, fetchPolicy: 'cache-and-network' });
+  const range = data ? periodRange(data.creditBalance.periodStart) : null;
+  const usage = useQuery(CREDIT_USAGE_QUERY, { variables: range ?? { from: '', to: '' }, skip: !range, fetchPolicy: 'cache-and-network' });
 
   if (loading && !data) return <PageLoader />;
   if (!data) return <ErrorAlert error={error} onRetry={() => void refetch()} />;
@@ -46,6 +60,7 @@ export function CreditsPage() {
   return (
     <>
       <PageHeader title={t('credits.title')} description={t('credits.subtitle', { date: formatDate(balance.periodStart, i18n.language) })} />
+      <CapBanner balance={balance} notices={data.creditNotices} />
       <section aria-label={t('credits.balance')}>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="lg" mb="lg">
           <Stat label={t('credits.budget')} value={balance.budget} icon={IconWallet} color="gray" />
@@ -56,10 +71,25 @@ export function CreditsPage() {
       </section>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <BalanceChart balance={balance} />
+          <Stack gap="lg">
+            <BalanceChart balance={balance} />
+            <CapsCard balance={balance} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          {usage.data ? (
+            <UsageChart usage={usage.data.creditUsage} balance={balance} />
+          ) : usage.error ? (
+            <ErrorAlert error={usage.error} onRetry={() => void usage.refetch()} />
+          ) : (
+            <PageLoader />
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <MovementsTable movements={data.creditMovements} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <TopUpPacks packs={data.topUpPacks} topUps={data.creditTopUps} canBuy={viewer?.permissions.includes('billing:manage') ?? false} />
         </Grid.Col>
       </Grid>
     </>

@@ -15,6 +15,7 @@ import { CONTENT_ITEM_QUERY, CREATE_DRAFT_MUTATION, RECENT_ITEMS_QUERY } from '.
 
 /** Drafts are looked for among this many latest items (pipeline runs add many non-draft items). */
 const RECENT_LIMIT = 100;
+const EDITABLE = new Set(['DRAFT', 'IN_REVIEW', 'APPROVED', 'REJECTED']);
 
 /** /studio and /studio/new: open the latest draft (only /studio) or create one, then move to its own address. */
 export function StudioStartPage({ forceNew }: { forceNew: boolean }) {
@@ -64,7 +65,8 @@ export function StudioPage() {
   const recent = useQuery(RECENT_ITEMS_QUERY, { variables: { limit: RECENT_LIMIT }, fetchPolicy: 'cache-and-network' });
 
   const item = data?.contentItem;
-  const others = (recent.data?.contentItems ?? []).filter((other) => other.id !== itemId && other.status === 'DRAFT').slice(0, 10);
+  // Anything still being written or reviewed can be opened here, generated items included.
+  const others = (recent.data?.contentItems ?? []).filter((other) => other.id !== itemId && EDITABLE.has(other.status)).slice(0, 10);
 
   return (
     <>
@@ -86,7 +88,7 @@ export function StudioPage() {
                     {other.title || t('studio.untitled')}
                     <br />
                     <span style={{ fontSize: 12, color: 'var(--mantine-color-dimmed)' }}>
-                      {t(`channels.${other.channel}`)} · {formatDateTime(other.updatedAt, i18n.language)}
+                      {t(`channels.${other.channel}`)} · {t(`contentStatus.${other.status}`)} · {formatDateTime(other.updatedAt, i18n.language)}
                     </span>
                   </Menu.Item>
                 ))}

@@ -109,7 +109,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
           await acts.approvalRemind(ref, { ordinal: state.remindersSent, dueAt: iso(reminderAt) });
           continue;
         }
-        const expired = await acts.approvalExpire(ref, { at: iso(Date.now()) });
+        const expired = await acts.approvalExpire(ref, { at: iso(expiresAt) });
         // Decided in the database meanwhile (not through this workflow): report what it is.
         return finish(expired.applied ? 'expired' : outcomeOf(expired.round.status));
       }

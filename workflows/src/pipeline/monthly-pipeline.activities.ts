@@ -16,8 +16,10 @@ import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { Tenant, type TenantRow } from '@ensemble/db/tenants/tenant.entity';
 import { isAppError } from '@ensemble/tenancy/errors';
 import { brandContext } from '@ensemble/ai/brand-context';
-import { OFFLINE_MODEL_CODE, estimateCredits, generateOffline } from '@ensemble/ai/offline-model';
-import { ensureMonthlyGrant, reserveCredits, settleReservation } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
+import { createDbAiRouter } from '@ensemble/ai/catalogue';
+import { buildGenerationPrompt } from '@ensemble/ai/prompt';
+import type { AiRouter } from '@ensemble/ai/router';
+import { ensureMonthlyGrant, reserveCredits, settleReservation, voidReservation } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
 import { countEvents, recordEvent } from '@ensemble/subgraph-analytics/events/event.service';
 import { latestSnapshot } from '@ensemble/subgraph-tenants/brand/brand-dna.service';
 import { mergeCascade, type CascadeLayer } from '@ensemble/subgraph-tenants/brand/cascade';
@@ -42,7 +44,8 @@ import { uuidV5 } from '@ensemble/subgraph-content/pipeline/deterministic-id';
 import { sql, toDateOrNull } from '@ensemble/subgraph-content/pipeline/sql';
 import { getRunSlot, planLimits, planRun, slotOrdinal } from '@ensemble/subgraph-content/planning/planning.service';
 import { MAX_OUTPUT_TOKENS, contentModeOf, estimateInputTokens, failJob, lockJob, openJob, saveGeneratedContent, setJobReservation, type GenerationJobState } from '@ensemble/subgraph-content/generation/generation.service';
-import { SITE_CHANNELS, isDue, listRunItems, markScheduled, publishToSite } from '@ensemble/subgraph-content/publication/publication.service';
+import { isDue, listRunItems, markScheduled, publicationKey } from '@ensemble/subgraph-content/publication/publication.service';
+import { connectorFor, processPublisher } from '@ensemble/subgraph-content/publication/publish-item.service';
 import {
   monthlyPipelineWorkflowId,
   pipelineIdempotencyKey,
@@ -59,6 +62,8 @@ export interface PipelineActivityDeps {
   storageDir: string;
   /** the clock (tests move it; "due" and credit periods depend on it) */
   now?: () => Date;
+  /** the AI router (default: over the database's catalogue) */
+  ai?: AiRouter;
 }
 
 /** What every activity after the session gets: enough to find the run again. */
@@ -109,6 +114,14 @@ function briefOf(run: PipelineRunView): RunBrief {
   return run.brief as unknown as RunBrief;
 }
 
+/** Items of a run per model that wrote their first version (content_version.author 'model:<code>'). */
+async function modelsOfRun(em: EntityManager, runId: string): Promise<Record<string, number>> {
+  const rows = await sql<{ author: string; n: string }>(em,
+    `select v.author, count(*) as n from content.content_version v join content.content_item i on i.id = v.item_id
+      where i.pipeline_run_id = ? and v.version = 1 group by v.author order by v.author`, [runId]);
+  return Object.fromEntries(rows.map((r) => [r.author.replace(/^model:/, ''), Number(r.n)]));
+}
+
 const NON_RETRYABLE_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHENTICATED']);
 
 /** AppErrors keep their stable code as the failure type; the ones a retry cannot fix are not retried. */
@@ -123,8 +136,18 @@ function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.create({ message, type: 'BAD_USER_INPUT', nonRetryable: true });
 }
 
+/** Thrown from a slot's reservation when another attempt already generated it. */
+class SlotDone extends Error {
+  readonly job: GenerationJobState;
+  constructor(job: GenerationJobState) {
+    super('slot already generated');
+    this.job = job;
+  }
+}
+
 export function createPipelineActivities(deps: PipelineActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const ai = deps.ai ?? createDbAiRouter(deps.orm);
   const tx = <T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> =>
     withTenant(deps.orm, tenantId, null, ({ em }) => fn(em));
 
@@ -367,22 +390,86 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         };
         if (job.status === 'completed') return replayed(job);
 
-        // Reserve before the call (B2): sized for the channel's longest output.
+        // The prompt: the run's merged DNA (this client's cascade, pinned by dna_merge) and the slot's brief, nothing else.
         const generationBrief = { goal: topic?.goal ?? brief.goals[0] ?? null, offer: topic?.offer ?? null, topic: topic?.topic ?? null, keyphrase: topic?.keyphrase ?? null };
-        const estimate = estimateCredits({ inputTokens: estimateInputTokens(dna.document, generationBrief), outputTokens: MAX_OUTPUT_TOKENS[slot.channel] });
-        let reserved: { done: GenerationJobState } | { reservation: { reservationId: string; amount: number } };
+        const prompt = buildGenerationPrompt({ dna: dna.document, brief: generationBrief, channel: slot.channel, locale: brief.locale, seed: key });
+        const mode = contentModeOf(dna.document);
+        let done: GenerationJobState | null = null;
+        let saved: { itemId: string; created: boolean } | null = null;
+        let reserved = 0;
+        let charged = 0;
         try {
-          reserved = await tx(ref.tenantId, async (em) => {
-            // Job row first, then the credit account: one lock order for every slot transaction.
-            const locked = await lockJob(em, key);
-            if (locked.status === 'completed') return { done: locked };
-            const period = DateTime.fromJSDate(now(), { zone: prepared.tenant.timeZone }).toFormat('yyyy-MM-01');
-            await ensureMonthlyGrant(em, { tenantId: ref.tenantId, periodStart: period });
-            const reservation = await reserveCredits(em, { tenantId: ref.tenantId, amount: estimate, task: 'generation', idempotencyKey: `${key}:reserve`, ttlSeconds: 3600 });
-            await setJobReservation(em, job.id, reservation.reservationId);
-            return { reservation };
+          await ai.generate({
+            tenantId: ref.tenantId,
+            task: 'generation',
+            prompt,
+            channel: slot.channel,
+            maxTokens: MAX_OUTPUT_TOKENS[slot.channel],
+            estimatedInputTokens: estimateInputTokens(dna.document, generationBrief),
+          }, {
+            // Reserve before the call (B2), sized by the router for the dearest model it may use.
+            reserve: ({ amount }) => tx(ref.tenantId, async (em) => {
+              // Job row first, then the credit account: one lock order for every slot transaction.
+              const locked = await lockJob(em, key);
+              if (locked.status === 'completed') throw new SlotDone(locked);
+              const period = DateTime.fromJSDate(now(), { zone: prepared.tenant.timeZone }).toFormat('yyyy-MM-01');
+              await ensureMonthlyGrant(em, { tenantId: ref.tenantId, periodStart: period });
+              let reservation = await reserveCredits(em, { tenantId: ref.tenantId, amount, task: 'generation', idempotencyKey: `${key}:reserve`, ttlSeconds: 3600 });
+              if (reservation.replayed) {
+                // A hold released by an attempt no model answered is not reused: this attempt takes its own.
+                const [held] = await sql<{ status: string }>(em, 'select status from billing.credit_reservation where id = ?', [reservation.reservationId]);
+                if (held?.status !== 'open') {
+                  reservation = await reserveCredits(em, { tenantId: ref.tenantId, amount, task: 'generation', idempotencyKey: `${key}:reserve:${locked.attempts}`, ttlSeconds: 3600 });
+                }
+              }
+              await setJobReservation(em, job.id, reservation.reservationId);
+              reserved = reservation.amount;
+              return reservation;
+            }),
+            // Item, version, approval, slot, job and the settlement commit together.
+            settle: (reservation, { credits, completion }) => tx(ref.tenantId, async (em) => {
+              const locked = await lockJob(em, key);
+              if (locked.status === 'completed') {
+                done = locked;
+                return 0;
+              }
+              const amount = Math.min(credits, reservation.amount);
+              saved = await saveGeneratedContent(em, {
+                tenantId: ref.tenantId,
+                key,
+                runId: ref.runId,
+                snapshotId: dna.snapshotId,
+                slot,
+                jobId: job.id,
+                mode,
+                locale: brief.locale,
+                topic,
+                modelCode: completion.model.code,
+                output: {
+                  title: completion.title || topic?.topic || completion.body.split('\n')[0]!.replace(/^[#*\s]+/, '').slice(0, 120),
+                  body: completion.body,
+                  meta: {
+                    model: completion.model.code,
+                    offline: completion.model.offline,
+                    provider: completion.model.providerCode,
+                    inputTokens: completion.usage.inputTokens,
+                    outputTokens: completion.usage.outputTokens,
+                    aiCallId: completion.callId,
+                    fallback: completion.fallbackUsed,
+                  },
+                },
+                credits: { reserved: reservation.amount, charged: amount },
+              });
+              await settleReservation(em, { tenantId: ref.tenantId, reservationId: reservation.reservationId, amount, idempotencyKey: `${key}:settle` });
+              charged = amount;
+              return amount;
+            }),
+            // No model answered: the hold goes back; the activity's retry reserves again.
+            release: (reservation) => tx(ref.tenantId, (em) =>
+              voidReservation(em, { tenantId: ref.tenantId, reservationId: reservation.reservationId, idempotencyKey: `${key}:void:${reservation.reservationId}` })),
           });
         } catch (error) {
+          if (error instanceof SlotDone) return replayed(error.job);
           if (isAppError(error) && error.code === 'INSUFFICIENT_CREDITS') {
             // Hard cap: the slot stays planned and says why; the month goes on.
             await tx(ref.tenantId, (em) => failJob(em, { jobId: job.id, slotId, error: error.message, slotReason: 'insufficient_credits' }));
@@ -390,43 +477,10 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           }
           throw error;
         }
-        if ('done' in reserved) return replayed(reserved.done);
-        const { reservation } = reserved;
-
-        const output = generateOffline({
-          dna: dna.document,
-          brief: generationBrief,
-          channel: slot.channel.toUpperCase(),
-          locale: brief.locale,
-          seed: key,
-        });
-        const actual = estimateCredits({ inputTokens: output.meta.inputTokens, outputTokens: output.meta.outputTokens });
-        const charged = Math.min(actual, reservation.amount);
-        const mode = contentModeOf(dna.document);
-
-        // Item, version, approval, slot, job and the settlement commit together.
-        const saved = await tx(ref.tenantId, async (em): Promise<{ done: GenerationJobState } | { item: { itemId: string; created: boolean } }> => {
-          const locked = await lockJob(em, key);
-          if (locked.status === 'completed') return { done: locked };
-          const result = await saveGeneratedContent(em, {
-            tenantId: ref.tenantId,
-            key,
-            runId: ref.runId,
-            snapshotId: dna.snapshotId,
-            slot,
-            jobId: job.id,
-            mode,
-            locale: brief.locale,
-            topic,
-            modelCode: OFFLINE_MODEL_CODE,
-            output: { title: output.title, body: output.body, meta: { ...output.meta } },
-            credits: { reserved: reservation.amount, charged },
-          });
-          await settleReservation(em, { tenantId: ref.tenantId, reservationId: reservation.reservationId, amount: charged, idempotencyKey: `${key}:settle` });
-          return { item: result };
-        });
-        if ('done' in saved) return replayed(saved.done);
-        return { slotId, itemId: saved.item.itemId, status: saved.item.created ? 'generated' : 'replayed', creditsReserved: reservation.amount, creditsCharged: charged };
+        if (done) return replayed(done);
+        const item = saved as { itemId: string; created: boolean } | null;
+        if (!item) throw new Error(`slot ${slotId}: the model answered but nothing was saved`);
+        return { slotId, itemId: item.itemId, status: item.created ? 'generated' : 'replayed', creditsReserved: reserved, creditsCharged: charged };
       } catch (error) {
         throw asFailure(error);
       }
@@ -445,13 +499,20 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         skipped,
         creditsReserved: outcomes.reduce((sum, o) => sum + o.creditsReserved, 0),
         creditsCharged: outcomes.reduce((sum, o) => sum + o.creditsCharged, 0),
-        model: OFFLINE_MODEL_CODE,
+        // Which models wrote this month's items: ai_call holds every attempt.
+        models: await tx(ref.tenantId, (em) => modelsOfRun(em, ref.runId)),
       };
       await tx(ref.tenantId, (em) => markStepCompleted(em, ref.runId, 'generation', result));
       await announce(ref, 'generation', 'completed');
     },
 
-    /** 6. publication: due, approved items through the site connector; the rest stays scheduled, counted honestly. */
+    /**
+     * 6. publication: due, approved items through their channel's connector
+     * (site, SMTP newsletter, Twilio SMS, Meta, LinkedIn, Google Business,
+     * webhook), exactly once per `<workflowId>:publication:<itemId>`; channels
+     * without one stay scheduled, counted honestly. A provider's refusal is
+     * recorded in the publication log (replayable by id), not retried here.
+     */
     async publication(ref: RunRef): Promise<void> {
       await recorded(ref, 'publication', async () => {
         const at = now();
@@ -462,9 +523,12 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           const brief = briefOf(run);
           return { tenant, items: await listRunItems(em, ref.runId), brandName: brief.brandName ?? brand.name, brandUrl: brand.website ?? null };
         });
-        const counts = { items: items.length, published: 0, alreadyPublished: 0, scheduledLater: 0, awaitingApproval: 0, notPublishable: 0 };
+        const counts = { items: items.length, published: 0, alreadyPublished: 0, scheduledLater: 0, awaitingApproval: 0, notPublishable: 0, failed: 0 };
         const noConnector: Record<string, number> = {};
+        const byConnector: Record<string, number> = {};
+        const failures: Array<{ itemId: string; publicationId: string; error: string }> = [];
         const paths: string[] = [];
+        const publisher = processPublisher(deps.orm, deps.storageDir, () => at);
         for (const item of items) {
           if (item.status === 'published') {
             counts.alreadyPublished += 1;
@@ -478,7 +542,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
             counts.notPublishable += 1;
             continue;
           }
-          if (!SITE_CHANNELS.includes(item.channel)) {
+          if (!(await tx(ref.tenantId, (em) => connectorFor(em, item.channel)))) {
             // No connector for this channel yet: it stays scheduled, and is counted as such.
             await tx(ref.tenantId, (em) => markScheduled(em, item.id));
             noConnector[item.channel] = (noConnector[item.channel] ?? 0) + 1;
@@ -489,21 +553,32 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
             counts.scheduledLater += 1;
             continue;
           }
-          const published = await publishToSite((fn) => tx(ref.tenantId, fn), {
+          const outcome = await publisher.publish({
             tenantId: ref.tenantId,
-            workflowId: ref.workflowId,
+            itemId: item.id,
+            key: publicationKey(ref.workflowId, item.id),
+            trigger: 'pipeline',
             month: ref.month,
-            item,
             brandName,
             brandUrl,
-            storageDir: deps.storageDir,
-            now: at,
           });
-          if (published.replayed) counts.alreadyPublished += 1;
+          if (outcome.status === 'no_connector') {
+            await tx(ref.tenantId, (em) => markScheduled(em, item.id));
+            noConnector[item.channel] = (noConnector[item.channel] ?? 0) + 1;
+            continue;
+          }
+          byConnector[outcome.connector] = (byConnector[outcome.connector] ?? 0) + 1;
+          if (outcome.status === 'failed') {
+            await tx(ref.tenantId, (em) => markScheduled(em, item.id));
+            counts.failed += 1;
+            if (failures.length < 20) failures.push({ itemId: item.id, publicationId: outcome.publicationId, error: outcome.error.slice(0, 300) });
+            continue;
+          }
+          if (outcome.replayed) counts.alreadyPublished += 1;
           else counts.published += 1;
-          if (paths.length < 50) paths.push(published.path);
+          if (outcome.connector === 'site' && outcome.externalId && paths.length < 50) paths.push(outcome.externalId);
         }
-        return { result: { ...counts, scheduledNoConnector: noConnector, connector: 'site', paths }, output: undefined };
+        return { result: { ...counts, scheduledNoConnector: noConnector, connectors: byConnector, failures, paths }, output: undefined };
       });
     },
 

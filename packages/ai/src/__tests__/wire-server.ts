@@ -149,7 +149,7 @@ export async function startWireServer(portRange: [number, number] = [56300, 5639
       return;
     }
     if (reply.kind === 'status') {
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(errorBody(dialect, reply.status, reply.message ?? `status ${reply.status}`)));
       return;
     }

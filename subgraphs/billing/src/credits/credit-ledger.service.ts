@@ -21,7 +21,7 @@
 //
 // Caps (per period, on what is used: consumed + reserved): the account's
 // soft_cap / hard_cap, else the plan's limits credits_soft_cap /
-// credits_hard_cap. Reaching the soft cap records a credit_notice (once per
+// credits_hard_cap. Reaching a cap records a credit_notice (once per kind and
 // period) and flags the balance; a reservation that would pass the hard cap is
 // refused with INSUFFICIENT_CREDITS naming the cap.
 //
@@ -287,7 +287,7 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
             coalesce(sum(e.amount) filter (where e.account = 'reserved'), 0) as reserved,
             coalesce(sum(e.amount) filter (where e.account = 'consumed' and e.created_at >= (?::date)::timestamp at time zone 'UTC'), 0) as consumed,
             (select json_build_object('code', p.code, 'limits', p.limits, 'features', p.features) from app.plan_for(?::uuid) p limit 1) as plan,
-            exists (select 1 from billing.credit_notice n where n.tenant_id = ?::uuid and n.kind = 'soft_cap_reached' and n.period_start = ?::date) as noticed
+            array(select n.kind from billing.credit_notice n where n.tenant_id = ?::uuid and n.period_start = ?::date) as noticed
        from billing.credit_entry e
       where e.tenant_id = ?::uuid`,
     [input.tenantId, key, account.period_start, input.tenantId, input.tenantId, account.period_start, input.tenantId]);
@@ -319,25 +319,34 @@ export async function reserveCredits(em: EntityManager, input: ReserveCreditsInp
                values (?::uuid, ?::uuid, ?, 'open', ?, ?::uuid, ?, ?, clock_timestamp() + make_interval(secs => ?::double precision), clock_timestamp()))`,
     params: [reservationId, input.tenantId, amount, input.task, input.contentItemId ?? null, input.batch ?? false, key, ttl],
   });
-  if (softCap !== null && used + amount >= softCap && !state?.['noticed']) {
-    await recordSoftCapNotice(em, { tenantId: input.tenantId, periodStart: account.period_start, softCap, used: used + amount });
+  const noticed = (state?.['noticed'] ?? []) as CreditNoticeKind[];
+  const month = account.period_start.slice(0, 7);
+  const after = used + amount;
+  if (softCap !== null && after >= softCap && !noticed.includes('soft_cap_reached')) {
+    await recordCapNotice(em, { tenantId: input.tenantId, kind: 'soft_cap_reached', periodStart: account.period_start, cap: softCap, used: after,
+      message: `The soft cap of ${softCap} AI credits for ${month} is reached (${after} used). AI work goes on; top up or review the plan to avoid the hard cap.` });
+  }
+  if (hardCap !== null && after >= hardCap && !noticed.includes('hard_cap_reached')) {
+    await recordCapNotice(em, { tenantId: input.tenantId, kind: 'hard_cap_reached', periodStart: account.period_start, cap: hardCap, used: after,
+      message: `The hard cap of ${hardCap} AI credits for ${month} is reached (${after} used): further AI work is refused until next month or until the cap is raised.` });
   }
   return { reservationId, amount, replayed: false };
 }
 
-/** Once per period (the unique key makes a second one a no-op). */
-async function recordSoftCapNotice(em: EntityManager, input: { tenantId: string; periodStart: string; softCap: number; used: number }): Promise<void> {
+export type CreditNoticeKind = 'soft_cap_reached' | 'hard_cap_reached';
+
+/** Once per kind and period (the unique key makes a second one a no-op). */
+async function recordCapNotice(em: EntityManager, input: { tenantId: string; kind: CreditNoticeKind; periodStart: string; cap: number; used: number; message: string }): Promise<void> {
   await query(em,
     `insert into billing.credit_notice (id, tenant_id, kind, period_start, threshold, used, message, created_at)
-     values (?::uuid, ?::uuid, 'soft_cap_reached', ?::date, ?, ?, ?, clock_timestamp())
+     values (?::uuid, ?::uuid, ?, ?::date, ?, ?, ?, clock_timestamp())
      on conflict (tenant_id, kind, period_start) do nothing`,
-    [uuidv7(), input.tenantId, input.periodStart, input.softCap, input.used,
-      `The soft cap of ${input.softCap} AI credits for ${input.periodStart.slice(0, 7)} is reached (${input.used} used). AI work goes on; top up or review the plan to avoid the hard cap.`]);
+    [uuidv7(), input.tenantId, input.kind, input.periodStart, input.cap, input.used, input.message]);
 }
 
 export interface CreditNotice {
   id: string;
-  kind: 'soft_cap_reached';
+  kind: CreditNoticeKind;
   periodStart: string;
   threshold: number;
   used: number;
@@ -354,7 +363,7 @@ export async function listCreditNotices(em: EntityManager, tenantId: string, lim
        from billing.credit_notice where tenant_id = ?::uuid order by created_at desc, id desc limit ?`, [tenantId, limit]);
   return rows.map((r) => ({
     id: String(r['id']),
-    kind: 'soft_cap_reached',
+    kind: r['kind'] as CreditNoticeKind,
     periodStart: String(r['period_start']),
     threshold: toInt(r['threshold']),
     used: toInt(r['used']),

@@ -140,9 +140,9 @@ export async function topUpCredits(em: EntityManager, input: TopUpInput): Promis
   if (byAmount && (!Number.isSafeInteger(input.amount) || input.amount! < 1 || input.amount! > MAX_MANUAL_TOPUP)) {
     throw badInput(`amount must be a whole number of credits between 1 and ${MAX_MANUAL_TOPUP}`, 'amount');
   }
-  // Who may grant is settled before anything else, replays included.
-  const admin = byAmount ? await grantingAdmin(em, input.tenantId) : null;
+  // A client out of scope reads as missing (NOT_FOUND) first; then who may grant is settled, replays included.
   await lockAccount(em, input.tenantId);
+  const admin = byAmount ? await grantingAdmin(em, input.tenantId) : null;
   const existing = await findTopUp(em, input.tenantId, 'u.idempotency_key = ?', [key], true);
   if (existing) return existing;
   return admin ? grantByAdmin(em, input.tenantId, input.amount!, key, admin) : buyPack(em, input.tenantId, input.packId!, key);

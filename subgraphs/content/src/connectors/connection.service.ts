@@ -68,7 +68,7 @@ function toConnection(r: ConnectionRow): ChannelConnection {
     connector: r.code as ConnectorCode,
     displayName: r.display_name,
     externalAccountId: r.external_account_id,
-    settings: { ...(r.settings ?? {}), ...(r.channel_settings ?? {}) },
+    settings: { ...r.settings, ...r.channel_settings },
     hasCredentials: r.has_credentials,
     status: r.status,
   };

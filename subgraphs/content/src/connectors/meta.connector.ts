@@ -48,7 +48,7 @@ export function metaConnector(endpoints: ProviderEndpoints): Connector {
     oauth: true,
     describe(request) {
       return request.channel === 'instagram'
-        ? { method: 'POST', url: graph(`${String(request.settings['instagramUserId'] ?? '?')}/media`), then: 'media_publish' }
+        ? { method: 'POST', url: graph(`${String(request.settings['instagramUserId'] ?? '?')}/media`), next: 'media_publish' }
         : { method: 'POST', url: graph(`${String(request.settings['pageId'] ?? '?')}/feed`) };
     },
     async publish(request): Promise<PublishResult> {

@@ -483,7 +483,7 @@ export async function importContacts(em: EntityManager, tenantId: string, input:
       result.created += 1;
     }
     result.addedToList += await addToLists(em, tenantId, id, [list.id]);
-    const proof = { ...(input.consentProof ?? {}), import: { listId: list.id, line: row.line, at: importedAt } };
+    const proof = { ...input.consentProof, import: { listId: list.id, line: row.line, at: importedAt } };
     if (row.emailConsent !== null && (await recordConsent(em, tenantId, id, 'email', row.emailConsent, 'import', proof))) result.consentsRecorded += 1;
     if (row.smsConsent !== null && (await recordConsent(em, tenantId, id, 'sms', row.smsConsent, 'import', proof))) result.consentsRecorded += 1;
   }

@@ -109,3 +109,37 @@ export function inboundSmsHandler(orm: MikroORM, publicUrl: (path: string) => st
     }
   };
 }
+
+/**
+ * RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click` to the
+ * List-Unsubscribe URL (…/u/<token>), without cookies or a page. A plain Node
+ * handler, to be mounted on a public route (see the connectors README).
+ */
+export function oneClickUnsubscribeHandler(orm: MikroORM) {
+  return async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> => {
+    const token = /\/u\/([A-Za-z0-9_-]+)\/?$/.exec(new URL(req.url ?? '/', 'http://x').pathname)?.[1];
+    if (req.method !== 'POST' || !token) {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+      if (chunks.reduce((n, c) => n + c.length, 0) > 4096) {
+        res.writeHead(413).end();
+        return;
+      }
+    }
+    if (new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('List-Unsubscribe') !== 'One-Click') {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Expected List-Unsubscribe=One-Click');
+      return;
+    }
+    try {
+      await unsubscribeByToken(orm, token);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('Unsubscribed');
+    } catch (error) {
+      const missing = error instanceof AppError && error.code === 'NOT_FOUND';
+      res.writeHead(missing ? 404 : 500, { 'content-type': 'text/plain' }).end(missing ? 'Unknown link' : 'Error');
+    }
+  };
+}

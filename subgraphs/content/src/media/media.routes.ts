@@ -91,6 +91,8 @@ export function mediaRoutes(router: express.Router, deps: { orm: MikroORM }, sto
       tags: tags ? tags.split(',') : [],
       expectKind: (kind as MediaKind | null) ?? null,
       altText: alt,
+    // destroyOnReturn: false — a refusal mid-stream must leave the request readable,
+    // so the rest is drained and the gateway gets the answer instead of a reset.
     }, req).then(
       (media) => reply(() => res.status(media.duplicate ? 200 : 201).json({ media })),
       (error: unknown) => reply(() => {

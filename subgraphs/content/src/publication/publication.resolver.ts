@@ -5,22 +5,19 @@ import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { AppError, badInput } from '@ensemble/tenancy/errors';
 import { isAnonymous } from '@ensemble/tenancy/identity';
 import { connectedChannels } from '../connectors/connection.service.ts';
-import { createConnectorRegistry, type ConnectorRegistry } from '../connectors/registry.ts';
 import { sql } from '../pipeline/sql.ts';
 import { AttemptInProgressError } from './attempts.ts';
 import { getPublication, publicationLog, publicationMessages, recentPublications, type PublicationView } from './publication-log.service.ts';
 import { SITE_CHANNELS, storageDir } from './publication.service.ts';
-import { createPublisher, type PublishOutcome, type Publisher } from './publish-item.service.ts';
+import { processPublisher, type PublishOutcome, type Publisher } from './publish-item.service.ts';
 
-let registry: ConnectorRegistry | null = null;
 const publishers = new WeakMap<MikroORM, Publisher>();
 
 /** One publisher per ORM (the process's), with the process's connectors (configured from the environment). */
 function publisherFor(orm: MikroORM): Publisher {
   let publisher = publishers.get(orm);
   if (!publisher) {
-    registry ??= createConnectorRegistry();
-    publisher = createPublisher({ orm, connectors: registry, storageDir: storageDir(), now: () => new Date() });
+    publisher = processPublisher(orm, storageDir(), () => new Date());
     publishers.set(orm, publisher);
   }
   return publisher;

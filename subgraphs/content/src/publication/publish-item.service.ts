@@ -23,12 +23,12 @@ import type { ChannelKind } from '../planning/slot-plan.ts';
 import { isProviderError, type Connector, type Credentials, type PublishItem, type PublishRequest, type PublishResult, type Recipient } from '../connectors/connector.ts';
 import { connectedChannel, connectionCredentials, type ChannelConnection } from '../connectors/connection.service.ts';
 import { accessToken } from '../connectors/oauth.ts';
-import type { ConnectorRegistry } from '../connectors/registry.ts';
+import { createConnectorRegistry, type ConnectorRegistry } from '../connectors/registry.ts';
 import { consentingRecipients, createUnsubscribeToken, hasConsent, type ConsentChannel } from '../contacts/contacts.service.ts';
 import { claimPublication, recordOutcome, type Claim, type Trigger } from './attempts.ts';
 import { SITE_CHANNELS, publicationKey, publishToSite, recordCampaignLinks, type RunItem } from './publication.service.ts';
 import { renderEmail } from './email-render.ts';
-import { tagUrl, utmTagsFor } from '../utm/utm-tagger.ts';
+import { tagLinks, tagUrl, utmTagsFor } from '../utm/utm-tagger.ts';
 
 export interface PublishDeps {
   orm: MikroORM;
@@ -166,12 +166,14 @@ export function createPublisher(deps: PublishDeps) {
     if (!connector || !connector.channels.includes(item.channel)) return { status: 'no_connector', channel: item.channel };
 
     const tags = utmTagsFor({ channel: item.channel, month, slug: item.slug });
+    // C10: every link the post carries is tagged before it leaves (tagging twice changes nothing).
+    const tagged = tagLinks(item.body, tags, 'markdown');
     const brandUrl = input.brandUrl ?? (typeof target.settings['link'] === 'string' ? target.settings['link'] : null);
     const publishItem: PublishItem = {
       id: item.id,
       channel: item.channel,
       title: item.title,
-      body: item.body,
+      body: tagged.text,
       locale: item.locale,
       slug: item.slug,
       metaDescription: item.metaDescription,
@@ -211,9 +213,8 @@ export function createPublisher(deps: PublishDeps) {
       result ??= await withCredentials(tx, input.tenantId, connector, target, (credentials) => connector.publish({ ...base, credentials }));
       const done = result;
       await tx(async (em) => {
-        if (publishItem.link) {
-          await recordCampaignLinks(em, { tenantId: input.tenantId, key: input.key, itemId: item.id, publicationId: claim.publicationId, month, tags, links: [{ destination: brandUrl!, tagged: publishItem.link }] });
-        }
+        const links = [...tagged.links, ...(publishItem.link ? [{ destination: brandUrl!, tagged: publishItem.link }] : [])];
+        if (links.length) await recordCampaignLinks(em, { tenantId: input.tenantId, key: input.key, itemId: item.id, publicationId: claim.publicationId, month, tags, links });
         await recordOutcome(em, claim, item.id, { status: reconciled ? 'reconciled' : 'sent', responseStatus: done.responseStatus ?? null, externalId: done.externalId, externalUrl: done.url ?? null }, deps.now());
         await sql(em, `update tenants.connector_connection set last_used_at = now(), last_error = null where id = ?`, [target.connectionId]);
       });
@@ -355,3 +356,18 @@ export function createPublisher(deps: PublishDeps) {
 }
 
 export type Publisher = ReturnType<typeof createPublisher>;
+
+/** The connector that would publish this channel for the tenant now ('site', 'smtp'…), or null when none does. */
+export async function connectorFor(em: EntityManager, channel: ChannelKind): Promise<string | null> {
+  const target = await connectedChannel(em, channel);
+  if (target) return target.connector;
+  return SITE_CHANNELS.includes(channel) ? 'site' : null;
+}
+
+let processRegistry: ConnectorRegistry | null = null;
+
+/** The publisher of a worker process: connectors configured from its environment (SMTP_URL, provider URLs…). */
+export function processPublisher(orm: MikroORM, storageDir: string, now: () => Date): Publisher {
+  processRegistry ??= createConnectorRegistry();
+  return createPublisher({ orm, connectors: processRegistry, storageDir, now });
+}

@@ -1,15 +1,18 @@
 // C1: generation in the studio. A content item written by the model
 // (version 1), regenerations (version n+1, whole text or one paragraph) and
-// what they cost. Each request runs in three steps, each its own transaction:
-//   1. reserve: the request's job row (content.generation_job, keyed by the
-//      caller's idempotency key) and the credit reservation (B2; for a
-//      regeneration the ledger also checks the plan's cap per item);
-//   2. write: the model call, outside any transaction (a real model takes
-//      seconds; no lock is held meanwhile);
-//   3. save: item/version, approval (the mode), ai_call, settlement, job done.
+// what they cost. The model is called through packages/ai's router (the
+// client's route and fallbacks, every attempt recorded in tenants.ai_call);
+// its credit hooks are where this service pays and writes, each step in its
+// own transaction:
+//   reserve — the request's job row (content.generation_job, keyed by the
+//             caller's idempotency key) and the credit reservation (B2; for a
+//             regeneration the ledger also checks the plan's cap per item);
+//   (the model call, outside any transaction: no lock is held meanwhile)
+//   settle  — item/version, approval (the mode), settlement, job completed;
+//   release — no model answered: the reservation is voided, the job failed.
 // A retry with the same key finds the completed job and returns its item:
-// the text is written and charged once. A failure after step 1 voids the
-// reservation and marks the job failed: nothing is charged, nothing written.
+// the text is written and charged once. A refusal (no credits, cap reached,
+// a channel rule broken) writes nothing and charges nothing.
 import { DateTime } from 'luxon';
 import type { EntityManager } from '@ensemble/db/orm';
 import { ContentItem, ContentVersion, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
@@ -17,6 +20,10 @@ import { BrandDnaSnapshot } from '@ensemble/db/tenants/brand-dna.entity';
 import { Tenant } from '@ensemble/db/tenants/tenant.entity';
 import { AppError, badInput, isAppError, notFound } from '@ensemble/tenancy/errors';
 import { newId } from '@ensemble/tenancy/ids';
+import type { AiCompletion, AiRouter, CreditHooks, CreditReservation } from '@ensemble/ai/router';
+import { loadRoutePlan } from '@ensemble/ai/catalogue';
+import { estimateCredits } from '@ensemble/ai/offline-model';
+import { estimateTokenCount, promptText } from '@ensemble/ai/providers/provider';
 import {
   checkRegenerationCap, ensureMonthlyGrant, getBalance, reserveCredits, settleReservation, voidReservation,
 } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
@@ -25,7 +32,7 @@ import { sql } from '../pipeline/sql.ts';
 import { applyReviewPolicy, CONTENT_MODES, type ContentModeName } from './review-policy.ts';
 import { CHANNELS, assertChannelConstraints, getItem, lockItem, storedChannel, type Channel } from './studio.service.ts';
 import {
-  CONTENT_LENGTHS, creditsFor, estimateWriteCredits, rewriteBlock, writeContent, type ContentLength, type WriteRequest, type WrittenText,
+  CONTENT_LENGTHS, estimateWriteCredits, fitLength, maxTokensFor, paragraphCount, promptFor, replaceBlock, type ContentLength, type WriteRequest,
 } from './studio-writer.ts';
 
 /** Runs fn in a transaction entered as the caller's tenant (ctx.tx in resolvers, withTenant in tests). */
@@ -108,7 +115,6 @@ interface Job {
   reservationId: string | null;
   itemId: string | null;
   attempts: number;
-  result: Record<string, unknown> | null;
 }
 
 function jobOf(row: Record<string, unknown>): Job {
@@ -118,8 +124,20 @@ function jobOf(row: Record<string, unknown>): Job {
     reservationId: (row.reservation_id as string | null) ?? null,
     itemId: (row.item_id as string | null) ?? null,
     attempts: Number(row.attempts),
-    result: (row.result as Record<string, unknown> | null) ?? null,
   };
+}
+
+const JOB_COLUMNS = 'id, status, reservation_id, item_id, attempts';
+
+async function findJob(em: EntityManager, tenantId: string, key: string): Promise<Job | null> {
+  const [row] = await sql(em, `select ${JOB_COLUMNS} from content.generation_job where tenant_id = ? and idempotency_key = ?`, [tenantId, key]);
+  return row ? jobOf(row) : null;
+}
+
+async function lockJob(em: EntityManager, tenantId: string, key: string): Promise<Job> {
+  const [row] = await sql(em, `select ${JOB_COLUMNS} from content.generation_job where tenant_id = ? and idempotency_key = ? for update`, [tenantId, key]);
+  if (!row) throw new Error(`generation job ${key} is missing`);
+  return jobOf(row);
 }
 
 /**
@@ -137,16 +155,13 @@ async function openJob(em: EntityManager, tenantId: string, key: string, itemId:
   if (job.status !== 'failed') return job;
   const [row] = await sql(em,
     `update content.generation_job set status = 'running', attempts = attempts + 1, reservation_id = null, error = null
-      where id = ? returning id, status, reservation_id, item_id, attempts, result`, [job.id]);
+      where id = ? returning ${JOB_COLUMNS}`, [job.id]);
   return jobOf(row!);
 }
 
-async function lockJob(em: EntityManager, tenantId: string, key: string): Promise<Job> {
-  const [row] = await sql(em,
-    `select id, status, reservation_id, item_id, attempts, result from content.generation_job
-      where tenant_id = ? and idempotency_key = ? for update`, [tenantId, key]);
-  if (!row) throw new Error(`generation job ${key} is missing`);
-  return jobOf(row);
+async function completeJob(em: EntityManager, jobId: string, itemId: string, result: object): Promise<void> {
+  await sql(em, `update content.generation_job set status = 'completed', item_id = ?, result = ?::jsonb, completed_at = now() where id = ?`,
+    [itemId, JSON.stringify(result), jobId]);
 }
 
 // --- shared steps -----------------------------------------------------------------
@@ -178,45 +193,117 @@ async function ensureGrant(em: EntityManager, tenantId: string): Promise<void> {
   await ensureMonthlyGrant(em, { tenantId, periodStart: period });
 }
 
-interface Reserved {
-  job: Job;
-  reservationId: string;
-  reserved: number;
+/** Thrown by a hook that finds the request already completed: the caller returns its item. */
+class AlreadyDone extends Error {
+  readonly itemId: string;
+  constructor(itemId: string) {
+    super('already completed');
+    this.itemId = itemId;
+  }
 }
 
-/** Step 3 failed or was refused: the hold goes back, the job says why. */
-async function abandon(run: TenantRunner, tenantId: string, key: string, reservationId: string, error: unknown): Promise<void> {
-  await run(async (em) => {
-    const job = await lockJob(em, tenantId, key);
-    if (job.status === 'completed') return;
-    await voidReservation(em, { tenantId, reservationId, idempotencyKey: `${key}:void:${job.attempts}` }).catch((e: unknown) => {
-      // Already settled or voided by a concurrent attempt: nothing to give back.
-      if (!(isAppError(e) && e.code === 'CONFLICT')) throw e;
-    });
-    const message = error instanceof Error ? error.message : String(error);
-    await sql(em, `update content.generation_job set status = 'failed', error = ?, completed_at = now() where id = ?`, [message.slice(0, 2000), job.id]);
+interface Paid {
+  tenantId: string;
+  key: string;
+  reservation: CreditReservation;
+  completion: AiCompletion;
+  /** what the ledger charged */
+  charged: number;
+}
+
+interface HookPlan {
+  tenantId: string;
+  key: string;
+  /** the job's input, stored for the record */
+  input: object;
+  /** the item written (its id is known before it exists): recorded on the AI call */
+  itemId: string;
+  /** the item a regeneration rewrites: the ledger counts it against the plan's cap */
+  regenerationOf: string | null;
+  /** writes the item/version in the settle transaction (after the charge, atomically with it); returns the item id */
+  write: (em: EntityManager, job: Job, paid: Paid) => Promise<string>;
+}
+
+/** Settles what the call cost (never more than was reserved) and reads back what the ledger charged. */
+async function settle(em: EntityManager, tenantId: string, key: string, reservation: CreditReservation, credits: number): Promise<number> {
+  await settleReservation(em, { tenantId, reservationId: reservation.reservationId, amount: Math.min(credits, reservation.amount), idempotencyKey: `${key}:settle` });
+  const [row] = await sql<{ settled_amount: string | number | null }>(em, 'select settled_amount from billing.credit_reservation where id = ?', [reservation.reservationId]);
+  return Number(row?.settled_amount ?? 0);
+}
+
+/** Voids the hold and marks the job failed, unless it completed meanwhile. */
+async function abandon(em: EntityManager, tenantId: string, key: string, reservationId: string, error: unknown): Promise<void> {
+  const job = await lockJob(em, tenantId, key);
+  if (job.status === 'completed') return;
+  await voidReservation(em, { tenantId, reservationId, idempotencyKey: `${key}:void:${job.attempts}` }).catch((e: unknown) => {
+    // Already settled or voided by a concurrent attempt: nothing to give back.
+    if (!(isAppError(e) && e.code === 'CONFLICT')) throw e;
   });
+  const message = error instanceof Error ? error.message : String(error);
+  await sql(em, `update content.generation_job set status = 'failed', error = ?, completed_at = now() where id = ?`, [message.slice(0, 2000), job.id]);
 }
 
-async function recordAiCall(em: EntityManager, input: { tenantId: string; itemId: string; reservationId: string; text: WrittenText; credits: number }): Promise<string> {
-  const id = newId();
-  await sql(em,
-    `insert into tenants.ai_call (id, tenant_id, task, model_id, provider_code, input_tokens, output_tokens, credits, latency_ms, outcome, reservation_id, content_item_id)
-     values (?, ?, 'generation', (select m.id from tenants.ai_model m where m.code = ?), 'offline', ?, ?, ?, ?, 'ok', ?, ?)`,
-    [id, input.tenantId, input.text.model, input.text.inputTokens, input.text.outputTokens, input.credits, input.text.latencyMs, input.reservationId, input.itemId]);
-  return id;
+function hooks(run: TenantRunner, plan: HookPlan, state: { reservation: CreditReservation | null; itemId: string | null }): CreditHooks {
+  return {
+    reserve: ({ tenantId, task, amount, batch }) => run(async (em) => {
+      // Job first, then the credit account: one lock order for every step of a request.
+      const job = await openJob(em, plan.tenantId, plan.key, plan.regenerationOf, plan.input);
+      if (job.status === 'completed') throw new AlreadyDone(job.itemId as string);
+      await ensureGrant(em, tenantId);
+      const reserved = await reserveCredits(em, {
+        tenantId, task, amount, batch, idempotencyKey: `${plan.key}:reserve:${job.attempts}`, ttlSeconds: RESERVATION_TTL_SECONDS,
+        ...(plan.regenerationOf ? { contentItemId: plan.regenerationOf, regeneration: true } : {}),
+      });
+      await sql(em, `update content.generation_job set reservation_id = ? where id = ?`, [reserved.reservationId, job.id]);
+      state.reservation = { reservationId: reserved.reservationId, amount: reserved.amount };
+      return state.reservation;
+    }),
+    settle: (reservation, { credits, completion }) => run(async (em) => {
+      const job = await lockJob(em, plan.tenantId, plan.key);
+      if (job.status === 'completed') {
+        // A concurrent duplicate wrote and paid first (the same reservation): nothing more to charge.
+        state.itemId = job.itemId;
+        return 0;
+      }
+      const charged = await settle(em, plan.tenantId, plan.key, reservation, credits);
+      const itemId = await plan.write(em, job, { tenantId: plan.tenantId, key: plan.key, reservation, completion, charged });
+      await completeJob(em, job.id, itemId, { itemId, credits: { reserved: reservation.amount, charged }, model: completion.model.code, aiCallId: completion.callId });
+      state.itemId = itemId;
+      return charged;
+    }),
+    release: (reservation, error) => run((em) => abandon(em, plan.tenantId, plan.key, reservation.reservationId, error)),
+  };
 }
 
-/** Settles what the call cost (never more than was reserved) and records the call. */
-async function charge(em: EntityManager, input: { tenantId: string; itemId: string; key: string; reserved: Reserved; text: WrittenText }): Promise<{ reserved: number; charged: number; aiCallId: string }> {
-  const charged = Math.min(creditsFor(input.text), input.reserved.reserved);
-  await settleReservation(em, { tenantId: input.tenantId, reservationId: input.reserved.reservationId, amount: charged, idempotencyKey: `${input.key}:settle` });
-  const aiCallId = await recordAiCall(em, { tenantId: input.tenantId, itemId: input.itemId, reservationId: input.reserved.reservationId, text: input.text, credits: charged });
-  return { reserved: input.reserved.reserved, charged, aiCallId };
+/**
+ * Calls the model through the router with this service's hooks. A request
+ * already done returns its item; a failure after the model answered (a
+ * channel rule broken, the write refused) voids the hold before it surfaces.
+ */
+async function callModel(router: AiRouter, run: TenantRunner, plan: HookPlan, request: { prompt: ReturnType<typeof promptFor>; maxTokens: number; channel: string }): Promise<string> {
+  const state: { reservation: CreditReservation | null; itemId: string | null } = { reservation: null, itemId: null };
+  try {
+    await router.generate({
+      tenantId: plan.tenantId, task: 'generation', prompt: request.prompt, maxTokens: request.maxTokens, channel: request.channel,
+      contentItemId: plan.itemId,
+    }, hooks(run, plan, state));
+  } catch (error) {
+    if (error instanceof AlreadyDone) return error.itemId;
+    const reservation = state.reservation;
+    if (reservation && !state.itemId) await run((em) => abandon(em, plan.tenantId, plan.key, reservation.reservationId, error));
+    throw error;
+  }
+  if (!state.itemId) throw new Error('the model answered but nothing was written');
+  return state.itemId;
 }
 
-async function completeJob(em: EntityManager, jobId: string, result: object): Promise<void> {
-  await sql(em, `update content.generation_job set status = 'completed', result = ?::jsonb, completed_at = now() where id = ?`, [JSON.stringify(result), jobId]);
+function modelMeta(paid: Paid, dnaSnapshotId: string | null): Record<string, unknown> {
+  const { completion, reservation } = paid;
+  return {
+    model: completion.model.code, provider: completion.model.providerCode, offline: completion.model.offline, dnaSnapshotId,
+    credits: { reserved: reservation.amount, charged: paid.charged }, usage: completion.usage, aiCallId: completion.callId,
+    reservationId: reservation.reservationId, fallbackUsed: completion.fallbackUsed, idempotencyKey: paid.key,
+  };
 }
 
 // --- generateContent ------------------------------------------------------------
@@ -251,68 +338,51 @@ export function validateGenerate(raw: GenerateInput): ValidGenerate {
  * A new content item whose version 1 is written by the model (author
  * `model:<code>`, meta: DNA snapshot, model, credits), with the mode's status.
  */
-export async function generateContent(run: TenantRunner, caller: Caller, raw: GenerateInput): Promise<ContentItemRow> {
+export async function generateContent(router: AiRouter, run: TenantRunner, caller: Caller, raw: GenerateInput): Promise<ContentItemRow> {
   const input = validateGenerate(raw);
   const { tenantId } = caller;
   const itemId = uuidV5(`${tenantId}:${input.key}:item`);
 
-  const step1 = await run(async (em) => {
-    const job = await openJob(em, tenantId, input.key, null, { channel: input.channel, brief: input.brief, tone: input.tone, length: input.length, keyphrase: input.keyphrase, mode: input.mode });
-    if (job.status === 'completed') return { done: job } as const;
+  const prepared = await run(async (em) => {
+    const done = await findJob(em, tenantId, input.key);
+    if (done?.status === 'completed') return null;
     const tenant = await em.findOne(Tenant, { id: tenantId });
     const dna = await latestDna(em, tenantId);
     const locale = input.locale ?? dna.locale ?? tenant?.locale ?? 'en';
     if (!LOCALE.test(locale)) throw badInput('Locale must be English or French, like "en" or "fr-FR"', 'locale');
-    const request: WriteRequest = {
-      channel: input.channel, locale, dna: dna.document, brief: { topic: input.brief, keyphrase: input.keyphrase },
-      tone: input.tone, length: input.length, seed: `${tenantId}:${input.key}`,
-    };
-    await ensureGrant(em, tenantId);
-    // The first generation of an item is not a regeneration: the reservation does not name the item.
-    const reservation = await reserveCredits(em, {
-      tenantId, amount: estimateWriteCredits(request), task: 'generation', idempotencyKey: `${input.key}:reserve:${job.attempts}`, ttlSeconds: RESERVATION_TTL_SECONDS,
-    });
-    await sql(em, `update content.generation_job set reservation_id = ? where id = ?`, [reservation.reservationId, job.id]);
-    return { reserved: { job, reservationId: reservation.reservationId, reserved: reservation.amount }, request, dna } as const;
+    return { dna, locale };
   });
-  if ('done' in step1) {
-    const doneItem = step1.done?.itemId ?? itemId;
-    return run((em) => getItem(em, doneItem));
-  }
-  const { reserved, request, dna } = step1;
+  if (!prepared) return run((em) => getItem(em, itemId));
+  const { dna, locale } = prepared;
+  const request: WriteRequest = {
+    channel: input.channel, locale, dna: dna.document, brief: { topic: input.brief, keyphrase: input.keyphrase },
+    tone: input.tone, length: input.length, seed: `${tenantId}:${input.key}`,
+  };
 
-  try {
-    const text = writeContent(request);
-    assertChannelConstraints({ channel: input.channel, title: text.title, body: text.body, locale: request.locale });
-    return await run(async (em) => {
-      const job = await lockJob(em, tenantId, input.key);
-      if (job.status === 'completed') return getItem(em, job.itemId ?? itemId);
+  const written = await callModel(router, run, {
+    tenantId, key: input.key, itemId, regenerationOf: null,
+    input: { channel: input.channel, brief: input.brief, tone: input.tone, length: input.length, keyphrase: input.keyphrase, mode: input.mode, locale },
+    write: async (em, _job, paid) => {
+      const title = paid.completion.title.trim().slice(0, 300) || input.brief.slice(0, 300);
+      const body = fitLength(request, paid.completion.body);
+      assertChannelConstraints({ channel: input.channel, title, body, locale });
       const item = em.create(ContentItem, {
-        id: itemId, tenantId, channel: storedChannel(input.channel), title: text.title.slice(0, 300), status: 'draft',
-        mode: input.mode.toLowerCase() as ContentItemRow['mode'], locale: request.locale, brief: input.brief, keyphrase: input.keyphrase,
+        id: itemId, tenantId, channel: storedChannel(input.channel), title, status: 'draft',
+        mode: input.mode.toLowerCase() as ContentItemRow['mode'], locale, brief: input.brief, keyphrase: input.keyphrase,
         currentVersion: 1, dnaSnapshotId: dna.snapshotId, createdBy: caller.actorId,
       });
       await em.flush(); // the version's composite foreign key needs the item first
-      const credits = await charge(em, { tenantId, itemId, key: input.key, reserved, text });
       em.create(ContentVersion, {
-        id: uuidV5(`${tenantId}:${input.key}:v1`), tenantId, itemId, version: 1, title: item.title, body: text.body,
-        author: `model:${text.model}`, dnaSnapshotId: dna.snapshotId, createdBy: caller.actorId,
-        meta: {
-          model: text.model, offline: true, dnaSnapshotId: dna.snapshotId, credits: { reserved: credits.reserved, charged: credits.charged },
-          usage: { inputTokens: text.inputTokens, outputTokens: text.outputTokens }, aiCallId: credits.aiCallId, reservationId: reserved.reservationId,
-          generation: { brief: input.brief, tone: input.tone, length: input.length, keyphrase: input.keyphrase, mode: input.mode }, idempotencyKey: input.key,
-        },
+        id: uuidV5(`${tenantId}:${input.key}:v1`), tenantId, itemId, version: 1, title, body,
+        author: `model:${paid.completion.model.code}`, dnaSnapshotId: dna.snapshotId, createdBy: caller.actorId,
+        meta: { ...modelMeta(paid, dna.snapshotId), generation: { brief: input.brief, tone: input.tone, length: input.length, keyphrase: input.keyphrase, mode: input.mode } },
       });
       await em.flush();
-      const review = await applyReviewPolicy(em, item, 1, { title: item.title, body: text.body }, caller.actorId);
-      await sql(em, `update content.generation_job set item_id = ? where id = ?`, [itemId, job.id]);
-      await completeJob(em, job.id, { itemId, version: 1, credits: { reserved: credits.reserved, charged: credits.charged }, model: text.model, status: review.status, guardrail: review.guardrail });
-      return item;
-    });
-  } catch (error) {
-    await abandon(run, tenantId, input.key, reserved.reservationId, error);
-    throw error;
-  }
+      await applyReviewPolicy(em, item, 1, { title, body }, caller.actorId);
+      return itemId;
+    },
+  }, { prompt: promptFor(request), maxTokens: maxTokensFor(request), channel: input.channel });
+  return run((em) => getItem(em, written));
 }
 
 // --- regenerateContent ------------------------------------------------------------
@@ -342,17 +412,13 @@ async function currentBody(em: EntityManager, item: ContentItemRow): Promise<str
   return version?.body ?? '';
 }
 
-function paragraphCount(body: string): number {
-  return body.split(/\n[ \t]*\n/).length;
-}
-
 /**
  * A new version written by the model: the whole text, or one paragraph of the
  * current one (manual mode's assist). Spends credits and counts against the
  * plan's regenerations per item (CONFLICT with reason REGENERATION_CAP once
  * reached; INSUFFICIENT_CREDITS without credits) — refused, nothing written.
  */
-export async function regenerateContent(run: TenantRunner, caller: Caller, itemId: string, raw: RegenerateInput = {}): Promise<ContentItemRow> {
+export async function regenerateContent(router: AiRouter, run: TenantRunner, caller: Caller, itemId: string, raw: RegenerateInput = {}): Promise<ContentItemRow> {
   const brief = cleanBrief(raw.brief, false);
   const tone = cleanTone(raw.tone);
   const length = cleanLength(raw.length);
@@ -360,76 +426,63 @@ export async function regenerateContent(run: TenantRunner, caller: Caller, itemI
   if (paragraph !== null && (!Number.isInteger(paragraph) || paragraph < 0)) throw badInput('paragraph must be a block number (0 or more)', 'paragraph');
   const requestKey = cleanKey(raw.idempotencyKey);
 
-  const step1 = await run(async (em) => {
-    const found = await getItem(em, itemId); // NOT_FOUND for another client's item, before anything is written
-    const key = `studio:regenerate:${found.id}:${requestKey}`;
-    const job = await openJob(em, found.tenantId, key, found.id, { itemId: found.id, brief, tone, length, paragraph });
-    if (job.status === 'completed') return { done: job, key } as const;
-    const item = await lockItem(em, found);
+  const prepared = await run(async (em) => {
+    const item = await getItem(em, itemId); // NOT_FOUND for another client's item, before anything is written
+    const key = `studio:regenerate:${item.id}:${requestKey}`;
+    if ((await findJob(em, item.tenantId, key))?.status === 'completed') return null;
     editable(item);
     const last = await lastParams(em, item);
     const params: GenerationParams = { brief: brief ?? last.brief, tone: tone ?? last.tone, length: length ?? last.length };
     const body = paragraph === null ? '' : await currentBody(em, item);
     if (paragraph !== null && paragraph >= paragraphCount(body)) throw badInput(`The text has ${paragraphCount(body)} paragraphs; there is no paragraph ${paragraph}`, 'paragraph');
     const dna = await dnaById(em, item.tenantId, last.snapshotId);
-    const request: WriteRequest = {
-      channel: item.channel.toUpperCase() as Channel, locale: item.locale, dna: dna.document,
-      brief: { topic: params.brief, keyphrase: item.keyphrase ?? null }, tone: params.tone, length: paragraph === null ? params.length : 'SHORT',
-      seed: `${item.tenantId}:${key}`,
-    };
-    await ensureGrant(em, item.tenantId);
-    // Naming the item makes it a regeneration: the ledger checks the plan's cap under the account lock.
-    const reservation = await reserveCredits(em, {
-      tenantId: item.tenantId, amount: estimateWriteCredits(request), task: 'generation', contentItemId: item.id, regeneration: true,
-      idempotencyKey: `${key}:reserve:${job.attempts}`, ttlSeconds: RESERVATION_TTL_SECONDS,
-    });
-    await sql(em, `update content.generation_job set reservation_id = ? where id = ?`, [reservation.reservationId, job.id]);
-    return { reserved: { job, reservationId: reservation.reservationId, reserved: reservation.amount }, key, request, params, body, dna, tenantId: item.tenantId, baseVersion: item.currentVersion } as const;
+    return { item, key, params, body, dna, baseVersion: item.currentVersion };
   });
-  if ('done' in step1) return run((em) => getItem(em, itemId));
-  const { reserved, key, request, params, body, dna, tenantId, baseVersion } = step1;
+  if (!prepared) return run((em) => getItem(em, itemId));
+  const { key, params, body, dna, baseVersion } = prepared;
+  const { tenantId } = prepared.item;
+  const request: WriteRequest = {
+    channel: prepared.item.channel.toUpperCase() as Channel, locale: prepared.item.locale, dna: dna.document,
+    brief: { topic: params.brief, keyphrase: prepared.item.keyphrase ?? null }, tone: params.tone, length: paragraph === null ? params.length : 'SHORT',
+    seed: `${tenantId}:${key}`,
+  };
 
-  try {
-    const text = paragraph === null ? writeContent(request) : rewriteBlock(request, body, paragraph);
-    return await run(async (em) => {
-      const job = await lockJob(em, tenantId, key);
-      if (job.status === 'completed') return getItem(em, itemId);
+  const written = await callModel(router, run, {
+    tenantId, key, itemId: prepared.item.id, regenerationOf: prepared.item.id,
+    input: { itemId: prepared.item.id, brief: params.brief, tone: params.tone, length: params.length, paragraph },
+    write: async (em, _job, paid) => {
       const item = await lockItem(em, await getItem(em, itemId));
       editable(item);
       if (paragraph !== null && item.currentVersion !== baseVersion) {
-        throw new AppError('CONFLICT', `The text changed (version ${item.currentVersion}) while paragraph ${paragraph} was rewritten from version ${baseVersion}; ask again.`, { reason: 'VERSION_CHANGED' });
+        throw new AppError('CONFLICT', `The text changed (version ${item.currentVersion}) while paragraph ${paragraph + 1} was rewritten from version ${baseVersion}; ask again.`, { reason: 'VERSION_CHANGED' });
       }
-      const title = paragraph === null ? text.title.slice(0, 300) : item.title;
-      assertChannelConstraints({ channel: item.channel.toUpperCase() as Channel, title, body: text.body, locale: item.locale });
+      const title = paragraph === null ? paid.completion.title.trim().slice(0, 300) || item.title : item.title;
+      const text = paragraph === null ? fitLength(request, paid.completion.body) : replaceBlock(body, paragraph, paid.completion.body);
+      assertChannelConstraints({ channel: request.channel, title, body: text, locale: item.locale });
       const version = item.currentVersion + 1;
-      const credits = await charge(em, { tenantId, itemId: item.id, key, reserved, text });
       Object.assign(item, { title, currentVersion: version, regenerations: item.regenerations + 1, brief: params.brief, dnaSnapshotId: dna.snapshotId ?? item.dnaSnapshotId, updatedAt: new Date() });
       em.create(ContentVersion, {
-        id: uuidV5(`${tenantId}:${key}:version`), tenantId, itemId: item.id, version, title, body: text.body,
-        author: `model:${text.model}`, dnaSnapshotId: dna.snapshotId, createdBy: caller.actorId,
+        id: uuidV5(`${tenantId}:${key}:version`), tenantId, itemId: item.id, version, title, body: text,
+        author: `model:${paid.completion.model.code}`, dnaSnapshotId: dna.snapshotId, createdBy: caller.actorId,
         meta: {
-          model: text.model, offline: true, dnaSnapshotId: dna.snapshotId, credits: { reserved: credits.reserved, charged: credits.charged },
-          usage: { inputTokens: text.inputTokens, outputTokens: text.outputTokens }, aiCallId: credits.aiCallId, reservationId: reserved.reservationId,
+          ...modelMeta(paid, dna.snapshotId),
           generation: { brief: params.brief, tone: params.tone, length: params.length, keyphrase: item.keyphrase, ...(paragraph === null ? {} : { paragraph }) },
-          regeneration: item.regenerations, idempotencyKey: key,
+          regeneration: item.regenerations,
         },
       });
       await em.flush();
-      const review = await applyReviewPolicy(em, item, version, { title, body: text.body }, caller.actorId);
-      await completeJob(em, job.id, { itemId: item.id, version, credits: { reserved: credits.reserved, charged: credits.charged }, model: text.model, status: review.status, guardrail: review.guardrail });
-      return item;
-    });
-  } catch (error) {
-    await abandon(run, tenantId, key, reserved.reservationId, error);
-    throw error;
-  }
+      await applyReviewPolicy(em, item, version, { title, body: text }, caller.actorId);
+      return item.id;
+    },
+  }, { prompt: promptFor(request), maxTokens: maxTokensFor(request), channel: request.channel });
+  return run((em) => getItem(em, written));
 }
 
 // --- the quote shown beside "Regenerate" ----------------------------------------------
 
 export interface RegenerationQuote {
   itemId: string;
-  /** credits reserved for a whole-text regeneration (what is charged is at most this) */
+  /** credits reserved for a whole-text regeneration with the offline writer (what is charged is at most the reservation) */
   credits: number;
   used: number;
   limit: number | null;
@@ -437,11 +490,29 @@ export interface RegenerationQuote {
   available: number;
 }
 
+/**
+ * What the router would reserve for a whole-text regeneration: the prompt and
+ * the longest answer, at the dearest rate among the models the client's route
+ * may use now (as the router reserves).
+ */
+async function reservationEstimate(em: EntityManager, tenantId: string, request: WriteRequest): Promise<number> {
+  const plan = await loadRoutePlan(em, 'generation', tenantId);
+  const usable = [...(plan.preferred ? [plan.preferred] : []), ...plan.chain].filter((c) =>
+    c.active && c.provider.active && (!plan.allowedModelIds || plan.allowedModelIds.has(c.modelId)) && (c.provider.kind === 'offline' || c.provider.hasKey));
+  if (usable.length === 0) return estimateWriteCredits(request);
+  const inputTokens = estimateTokenCount(promptText(promptFor(request)));
+  const outputTokens = maxTokensFor(request);
+  return Math.max(...usable.map((c) => estimateCredits({ inputTokens, outputTokens }, c.creditRate ?? { inputPerMtok: 0, outputPerMtok: 0 })));
+}
+
 export async function regenerationQuote(em: EntityManager, itemId: string): Promise<RegenerationQuote> {
   const item = await getItem(em, itemId);
   const last = await lastParams(em, item);
   const dna = await dnaById(em, item.tenantId, last.snapshotId);
-  const credits = estimateWriteCredits({ channel: item.channel.toUpperCase() as Channel, dna: dna.document, brief: { topic: last.brief, keyphrase: item.keyphrase ?? null }, length: last.length });
+  const credits = await reservationEstimate(em, item.tenantId, {
+    channel: item.channel.toUpperCase() as Channel, locale: item.locale, dna: dna.document, brief: { topic: last.brief, keyphrase: item.keyphrase ?? null },
+    tone: last.tone, length: last.length, seed: 'quote',
+  });
   let cap: { used: number; limit: number | null };
   try {
     cap = await checkRegenerationCap(em, { tenantId: item.tenantId, contentItemId: item.id });

@@ -1,8 +1,10 @@
-// C1: the studio's writer. Today the built-in offline model (packages/ai),
-// shaped to the requested tone and length; the credits around the call are
-// taken by studio-generation.service.ts. When packages/ai's router lands, this
-// is the one place that calls it instead.
-import { CHANNEL_LIMITS, OFFLINE_MODEL_CODE, estimateCredits, generateOffline } from '@ensemble/ai/offline-model';
+// C1: what the studio asks the model (packages/ai's router: the client's
+// route and fallback chain, the built-in offline writer last) and how the
+// answer is fitted to the length asked. Credits around the call are taken by
+// studio-generation.service.ts through the router's credit hooks.
+import { estimateCredits } from '@ensemble/ai/offline-model';
+import { buildGenerationPrompt } from '@ensemble/ai/prompt';
+import type { AiPrompt } from '@ensemble/ai/providers/provider';
 import { MAX_OUTPUT_TOKENS, estimateInputTokens } from '../generation/generation.service.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 import type { Channel } from './studio.service.ts';
@@ -24,17 +26,8 @@ export interface WriteRequest {
   /** tone words ("warm", "expert"), replacing the DNA's voice for this text */
   tone: string[];
   length: ContentLength;
-  /** the same seed gives the same text: a retried request writes what the first attempt wrote */
+  /** the same seed gives the same text with the offline writer: a retried request writes what the first attempt wrote */
   seed: string;
-}
-
-export interface WrittenText {
-  title: string;
-  body: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  latencyMs: number;
 }
 
 /**
@@ -49,28 +42,26 @@ const WORD_TARGETS: Partial<Record<Channel, Record<ContentLength, number>>> = {
   EMAIL: { SHORT: 70, MEDIUM: 150, LONG: 280 },
 };
 const CHAR_TARGETS: Partial<Record<Channel, Record<ContentLength, number>>> = {
-  LINKEDIN: { SHORT: 500, MEDIUM: 1300, LONG: CHANNEL_LIMITS.LINKEDIN },
+  LINKEDIN: { SHORT: 500, MEDIUM: 1300, LONG: 2800 },
   FACEBOOK: { SHORT: 350, MEDIUM: 800, LONG: 1600 },
-  INSTAGRAM: { SHORT: 400, MEDIUM: 1000, LONG: CHANNEL_LIMITS.INSTAGRAM },
-  GOOGLE_BUSINESS: { SHORT: 300, MEDIUM: 750, LONG: CHANNEL_LIMITS.GOOGLE_BUSINESS },
+  INSTAGRAM: { SHORT: 400, MEDIUM: 1000, LONG: 2000 },
+  GOOGLE_BUSINESS: { SHORT: 300, MEDIUM: 750, LONG: 1400 },
 };
 const LENGTH_FACTOR: Record<ContentLength, number> = { SHORT: 0.6, MEDIUM: 1, LONG: 2 };
-/** Extra passes a LONG text may take to reach its target. */
-const MAX_EXTENSIONS = 4;
 
-/** Credits to reserve before writing: the prompt plus the longest output the channel and length allow. */
+/** The longest answer the model may give: the channel's longest output, scaled by the length asked. */
+export function maxTokensFor(request: Pick<WriteRequest, 'channel' | 'length'>): number {
+  return Math.ceil(MAX_OUTPUT_TOKENS[request.channel.toLowerCase() as ChannelKind] * LENGTH_FACTOR[request.length]);
+}
+
+/**
+ * Credits a regeneration reserves at most with the offline writer's rate (the
+ * quote shown before "Regenerate"); the router reserves for the dearest model
+ * the client's route may use, and charges what the call used.
+ */
 export function estimateWriteCredits(request: Pick<WriteRequest, 'channel' | 'dna' | 'brief' | 'length'>): number {
-  const kind = request.channel.toLowerCase() as ChannelKind;
-  const output = Math.ceil(MAX_OUTPUT_TOKENS[kind] * LENGTH_FACTOR[request.length]);
-  return estimateCredits({ inputTokens: estimateInputTokens(request.dna, request.brief), outputTokens: output });
+  return estimateCredits({ inputTokens: estimateInputTokens(request.dna, request.brief), outputTokens: maxTokensFor(request) });
 }
-
-/** Credits one actual call cost. */
-export function creditsFor(text: Pick<WrittenText, 'inputTokens' | 'outputTokens'>): number {
-  return estimateCredits({ inputTokens: text.inputTokens, outputTokens: text.outputTokens });
-}
-
-export const MODEL_CODE = OFFLINE_MODEL_CODE;
 
 function withTone(dna: Record<string, unknown>, tone: string[]): Record<string, unknown> {
   if (tone.length === 0) return dna;
@@ -78,11 +69,41 @@ function withTone(dna: Record<string, unknown>, tone: string[]): Record<string, 
   return { ...dna, tone: { ...current, voice: tone, adjectives: tone } };
 }
 
+function lengthHint(request: WriteRequest): string {
+  const words = WORD_TARGETS[request.channel]?.[request.length];
+  const chars = CHAR_TARGETS[request.channel]?.[request.length];
+  const fr = request.locale.startsWith('fr');
+  if (words) return fr ? `environ ${words} mots` : `about ${words} words`;
+  if (chars) return fr ? `environ ${chars} caractères` : `about ${chars} characters`;
+  return request.length.toLowerCase();
+}
+
+/** The prompt (text for hosted models, structured grounding for the offline writer) of one request. */
+export function promptFor(request: WriteRequest): AiPrompt {
+  return buildGenerationPrompt({
+    dna: withTone(request.dna, request.tone),
+    brief: {
+      topic: request.brief.topic,
+      keyphrase: request.brief.keyphrase,
+      tone: request.tone.length ? request.tone.join(', ') : null,
+      length: request.length.toLowerCase() as 'short' | 'medium' | 'long',
+      notes: lengthHint(request),
+    },
+    channel: request.channel,
+    locale: request.locale,
+    seed: request.seed,
+  });
+}
+
 function words(text: string): number {
   return text.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 const isHeading = (block: string) => /^#{1,6}\s/.test(block);
+
+export function splitBlocks(body: string): string[] {
+  return body.split(/\n[ \t]*\n/).map((b) => b.trim()).filter(Boolean);
+}
 
 /**
  * Drops middle blocks (never the opening, nor the closing call to action)
@@ -97,73 +118,30 @@ function shorten(blocks: string[], target: number, measure: (text: string) => nu
   return out.filter((block, i) => !isHeading(block) || (i + 1 < out.length && !isHeading(out[i + 1] as string)));
 }
 
-function splitBlocks(body: string): string[] {
-  return body.split(/\n[ \t]*\n/).map((b) => b.trim()).filter(Boolean);
-}
-
-/** Writes the text: deterministic for a seed, fitted to the length asked. */
-export function writeContent(request: WriteRequest): WrittenText {
-  const started = performance.now();
-  const dna = withTone(request.dna, request.tone);
-  const call = (seed: string) =>
-    generateOffline({ dna, brief: { topic: request.brief.topic, keyphrase: request.brief.keyphrase }, channel: request.channel, locale: request.locale, seed });
-  const first = call(request.seed);
-  let inputTokens = first.meta.inputTokens;
-  let outputTokens = first.meta.outputTokens;
-  let blocks = splitBlocks(first.body);
-
+/** The answer cut to the length asked when the model wrote more (a model may run long; nothing is added). */
+export function fitLength(request: Pick<WriteRequest, 'channel' | 'length'>, body: string): string {
   const wordTarget = WORD_TARGETS[request.channel]?.[request.length];
   const charTarget = CHAR_TARGETS[request.channel]?.[request.length];
-  if (wordTarget !== undefined) {
-    // Longer: sections of further passes go before the closing section, skipping what is already there.
-    for (let pass = 1; pass <= MAX_EXTENSIONS && words(blocks.join('\n\n')) < wordTarget * 0.9; pass++) {
-      const more = call(`${request.seed}:more:${pass}`);
-      inputTokens += more.meta.inputTokens;
-      outputTokens += more.meta.outputTokens;
-      const have = new Set(blocks);
-      const extra = splitBlocks(more.body).slice(1, -2).filter((b) => !have.has(b));
-      const closing = blocks.findLastIndex((b) => isHeading(b));
-      const at = closing > 0 ? closing : Math.max(1, blocks.length - 1);
-      blocks = [...blocks.slice(0, at), ...extra, ...blocks.slice(at)];
-    }
-    blocks = shorten(blocks, wordTarget * 1.1, words);
-  } else if (charTarget !== undefined) {
-    blocks = shorten(blocks, charTarget, (t) => [...t].length);
-  }
-  const body = blocks.join('\n\n');
-  return {
-    title: first.title,
-    body,
-    model: MODEL_CODE,
-    inputTokens,
-    // Every pass is paid for, as with any model, even the parts cut to fit.
-    outputTokens,
-    latencyMs: Math.round(performance.now() - started),
-  };
+  const blocks = splitBlocks(body);
+  if (wordTarget !== undefined) return shorten(blocks, wordTarget * 1.1, words).join('\n\n');
+  if (charTarget !== undefined) return shorten(blocks, charTarget, (t) => [...t].length).join('\n\n');
+  return body.trim();
 }
 
 /**
- * Rewrites one block of a body (manual mode's AI assist): a block of the same
- * kind from a fresh pass replaces it; the rest stays as the person wrote it.
+ * Rewrites one block of a body (manual mode's assist): a block of the same
+ * kind from a fresh answer replaces it; the rest stays as the person wrote it.
  */
-export function rewriteBlock(request: WriteRequest, body: string, index: number): WrittenText & { replaced: string } {
-  const started = performance.now();
-  const blocks = body.split(/(\n[ \t]*\n)/);
-  const current = blocks[index * 2];
+export function replaceBlock(body: string, index: number, fresh: string): string {
+  const pieces = body.split(/(\n[ \t]*\n)/);
+  const current = pieces[index * 2];
   if (current === undefined || current.trim() === '') throw new RangeError('no such paragraph');
-  const dna = withTone(request.dna, request.tone);
-  const fresh = generateOffline({ dna, brief: { topic: request.brief.topic, keyphrase: request.brief.keyphrase }, channel: request.channel, locale: request.locale, seed: request.seed });
   const wantHeading = isHeading(current.trim());
-  const candidates = splitBlocks(fresh.body).filter((b) => isHeading(b) === wantHeading && !/^[-*>]/.test(b) && b !== current.trim());
-  const replacement = candidates[index % Math.max(1, candidates.length)] ?? current.trim();
-  blocks[index * 2] = replacement;
-  return {
-    title: fresh.title,
-    body: blocks.join(''),
-    replaced: current,
-    model: MODEL_CODE,
-    inputTokens: fresh.meta.inputTokens,
-    outputTokens: Math.ceil(replacement.length / 4),
-    latencyMs: Math.round(performance.now() - started),
-  };
+  const candidates = splitBlocks(fresh).filter((b) => isHeading(b) === wantHeading && !/^([-*>]\s|#\S)/.test(b) && b !== current.trim());
+  pieces[index * 2] = candidates[index % Math.max(1, candidates.length)] ?? current.trim();
+  return pieces.join('');
+}
+
+export function paragraphCount(body: string): number {
+  return body.split(/\n[ \t]*\n/).length;
 }

@@ -1,3 +1,5 @@
+import { createDbAiRouter } from '@ensemble/ai/catalogue';
+import type { AiRouter } from '@ensemble/ai/router';
 import type { SubgraphModule } from '@ensemble/subgraph-kit/schema';
 import { readSdl } from '@ensemble/subgraph-kit/schema';
 import type { RequestContext } from '@ensemble/subgraph-kit/context';
@@ -11,6 +13,17 @@ import { diffVersions, listVersions, restoreVersion } from './content-versions.s
 import {
   generateContent, regenerateContent, regenerationQuote, type Caller, type GenerateInput, type RegenerateInput, type TenantRunner,
 } from './studio-generation.service.ts';
+
+// One router per process (it holds nothing between requests): the client's route, the fallbacks, the call log.
+const routers = new WeakMap<RequestContext['orm'], AiRouter>();
+function routerFor(ctx: RequestContext): AiRouter {
+  let router = routers.get(ctx.orm);
+  if (!router) {
+    router = createDbAiRouter(ctx.orm);
+    routers.set(ctx.orm, router);
+  }
+  return router;
+}
 
 function actorOf(ctx: RequestContext): string | null {
   return ctx.identity.kind === 'user' ? ctx.identity.actorId : null;
@@ -62,17 +75,17 @@ export const studioModule: SubgraphModule = {
         // Keystrokes: while this tenant has the item's score subscription open here (checked in the
         // database when it opened), the item's owner is known; otherwise ask the database.
         const owner = subscribedOwner(ctx.identity.tenantId, args.id);
-        const tenantId = owner ?? (await ctx.tx(({ em }) => getItem(em, args.id))).tenantId;
-        await scoreAndPublish(ctx.pubsub, tenantId, args.id, args.input, args.revision);
+        const item = owner ? { id: args.id, tenantId: owner } : await ctx.tx(({ em }) => getItem(em, args.id));
+        await scoreAndPublish(ctx.pubsub, item.tenantId, item.id, args.input, args.revision);
         return true;
       },
       generateContent: (_: unknown, args: { input: GenerateInput }, ctx: RequestContext) => {
         const { run, caller } = callerOf(ctx);
-        return generateContent(run, caller, args.input);
+        return generateContent(routerFor(ctx), run, caller, args.input);
       },
       regenerateContent: (_: unknown, args: { itemId: string; input?: RegenerateInput | null }, ctx: RequestContext) => {
         const { run, caller } = callerOf(ctx);
-        return regenerateContent(run, caller, args.itemId, args.input ?? {});
+        return regenerateContent(routerFor(ctx), run, caller, args.itemId, args.input ?? {});
       },
       restoreContentVersion: (_: unknown, args: { itemId: string; version: number }, ctx: RequestContext) =>
         ctx.tx(({ em }) => restoreVersion(em, args.itemId, args.version, actorOf(ctx))),

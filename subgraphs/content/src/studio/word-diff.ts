@@ -96,23 +96,37 @@ function diffTokens(a: string[], b: string[], out: DiffPart[]): void {
     push(out, 'INSERT', b.join(''));
     return;
   }
-  // Deletions before insertions inside a changed run reads naturally ("old new").
-  let dels = '';
-  let ins = '';
-  const flush = () => {
-    push(out, 'DELETE', dels);
-    push(out, 'INSERT', ins);
-    dels = '';
-    ins = '';
-  };
+  // Runs of equal text and of changes (deleted, inserted).
+  const runs: Array<{ equal: string } | { del: string; ins: string }> = [];
   for (const [kind, i, j] of ops) {
+    const last = runs[runs.length - 1];
     if (kind === 'EQUAL') {
-      flush();
-      push(out, 'EQUAL', a[i] as string);
-    } else if (kind === 'DELETE') dels += a[i] as string;
-    else ins += b[j] as string;
+      if (last && 'equal' in last) last.equal += a[i] as string;
+      else runs.push({ equal: a[i] as string });
+    } else {
+      const change = last && 'del' in last ? last : (runs[runs.push({ del: '', ins: '' }) - 1] as { del: string; ins: string });
+      if (kind === 'DELETE') change.del += a[i] as string;
+      else change.ins += b[j] as string;
+    }
   }
-  flush();
+  // A lone short word or a space between two changes reads better inside one
+  // change ("the old text" → "a new one") than as confetti.
+  for (let k = 1; k + 1 < runs.length; k++) {
+    const [before, middle, after] = [runs[k - 1]!, runs[k]!, runs[k + 1]!];
+    if (!('equal' in middle) || 'equal' in before || 'equal' in after) continue;
+    const words = tokenize(middle.equal).filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
+    if (words > 1 || middle.equal.length > 12 || middle.equal.includes('\n')) continue;
+    runs.splice(k - 1, 3, { del: before.del + middle.equal + after.del, ins: before.ins + middle.equal + after.ins });
+    k = Math.max(0, k - 2);
+  }
+  // Deletions before insertions inside a change reads naturally ("old new").
+  for (const run of runs) {
+    if ('equal' in run) push(out, 'EQUAL', run.equal);
+    else {
+      push(out, 'DELETE', run.del);
+      push(out, 'INSERT', run.ins);
+    }
+  }
 }
 
 /** The edits that turn `before` into `after`, as alternating runs of equal, deleted and inserted text. */

@@ -86,6 +86,8 @@ export interface UpdateBrandDnaInput {
   note?: string | null;
   /** the version the edit started from (0 when the client has none yet) */
   baseVersion: number;
+  /** where each key came from, given the new version (default: an edit in the DNA editor); onboarding passes its sources */
+  provenance?: (version: number) => Record<string, unknown>;
 }
 
 /** A new snapshot with `document`, if `baseVersion` is still the latest and the document is valid. */
@@ -104,7 +106,7 @@ export async function updateBrandDna(em: EntityManager, tenantId: string, actorI
     tenantId,
     version,
     document: structuredClone(document),
-    provenance: editProvenance(latest, document, version, actorId),
+    provenance: input.provenance ? input.provenance(version) : editProvenance(latest, document, version, actorId),
     locale: document.locale as string,
     note,
     restoredFromId: null,

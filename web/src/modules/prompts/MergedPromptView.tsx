@@ -23,7 +23,7 @@ export function MergedPromptView({ merged }: { merged: MergedPrompt }) {
   const { t } = useTranslation();
   const rows = useMemo(() => mergedRows(merged.document, merged.provenance), [merged]);
   const counts = useMemo(() => countByLevel(merged.provenance), [merged]);
-  const owners = new Map(merged.layers.map((l) => [l.tenantId, l.tenantName ?? t(`prompts.levels.${l.level}`)]));
+  const owners = new Map(merged.layers.map((l) => [l.tenantId, l.tenantName ?? t(`prompts.ancestors.${l.level}`)]));
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="merged-prompt-title">
       <Group justify="space-between" mb="md" wrap="wrap" gap="sm">

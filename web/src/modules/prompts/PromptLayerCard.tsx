@@ -25,7 +25,8 @@ export function PromptLayerCard({ layer, onSaved }: { layer: PromptLayer; onSave
   const [note, setNote] = useState('');
   const [save, { loading, error, reset }] = useMutation(SAVE_PROMPT_LAYER, { refetchQueries: [PROMPTS_QUERY], awaitRefetchQueries: true });
   const parsed = editing ? parseObject(text) : null;
-  const owner = layer.tenantName ?? t(`prompts.levels.${layer.level}`);
+  // Ancestors lie outside the viewer's scope: their names are not shown, their role is.
+  const owner = layer.tenantName ?? t(`prompts.ancestors.${layer.level}`);
   const titleId = `prompt-layer-${layer.tenantId}`;
 
   const submit = async () => {
@@ -76,7 +77,7 @@ export function PromptLayerCard({ layer, onSaved }: { layer: PromptLayer; onSave
             </Button>
           ) : null
         ) : (
-          <Badge variant="outline" color="gray" leftSection={<IconLock size={12} />} radius="sm" tt="none">
+          <Badge variant="outline" color="gray" leftSection={<IconLock size={12} />} radius="sm" tt="none" style={{ flexShrink: 0 }}>
             {t('prompts.readOnly')}
           </Badge>
         )}

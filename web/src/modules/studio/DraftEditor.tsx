@@ -8,6 +8,7 @@ import { ChannelLimits } from './ChannelLimits.tsx';
 import { RegeneratePanel, useRegenerationQuote } from './RegeneratePanel.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
 import { VersionHistory } from './VersionHistory.tsx';
+import { InsertMediaButton } from '../media/InsertMediaButton.tsx';
 import { CHANNELS } from './studio.graphql.ts';
 import type { Channel, ContentItem } from './studio.graphql.ts';
 import { useDraftEditor } from './useDraftEditor.ts';
@@ -78,13 +79,13 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                   ) : null}
                 </Group>
                 <Group gap="xs">
+                  <InsertMediaButton itemId={item.id} onInsert={(markdown) => setField('body', `${fields.body.trimEnd()}${fields.body.trim() ? '\n\n' : ''}${markdown}\n`)} />
                   <Button variant="default" leftSection={<IconHistory size={16} />} onClick={() => setPanel('history')}>
                     {t('studioAi.history.open')}
                   </Button>
                   <Tooltip label={t('studioAi.regenerate.saveFirst')} disabled={!editor.dirty}>
                     <Button variant="light" leftSection={<IconRefresh size={16} />} disabled={editor.dirty} onClick={() => setPanel('regenerate')}>
-                      {t('studioAi.regenerate.open')}
-                      {credits !== undefined ? ` · ${credits}` : ''}
+                      {credits !== undefined ? t('studioAi.regenerate.openWithCost', { count: credits }) : t('studioAi.regenerate.open')}
                     </Button>
                   </Tooltip>
                   <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} loading={editor.saving} disabled={!editor.dirty && editor.justSaved !== null}>

@@ -77,7 +77,7 @@ export function RegeneratePanel({ item, opened, onClose, onRegenerated }: { item
           </Text>
           {q ? (
             <Alert variant="light" color={capReached ? 'red' : 'blue'} data-testid="regeneration-quote">
-              <Text size="sm">{t('studioAi.regenerate.cost', { credits: formatNumber(q.credits, i18n.language), available: formatNumber(q.available, i18n.language) })}</Text>
+              <Text size="sm">{t('studioAi.regenerate.cost', { count: q.credits, available: formatNumber(q.available, i18n.language) })}</Text>
               <Text size="sm">
                 {capReached
                   ? t('studioAi.regenerate.capReached')
@@ -127,7 +127,7 @@ export function RegeneratePanel({ item, opened, onClose, onRegenerated }: { item
             error={fieldError('paragraph')}
           />
           <Button type="submit" leftSection={<IconRefresh size={16} />} loading={loading} disabled={capReached}>
-            {t('studioAi.regenerate.submit', { credits: q ? formatNumber(q.credits, i18n.language) : '…' })}
+            {q ? t('studioAi.regenerate.submit', { count: q.credits }) : t('studioAi.regenerate.open')}
           </Button>
         </Stack>
       </form>

@@ -95,7 +95,7 @@ export function VersionHistory({ item, currentVersion, opened, onClose, onRestor
                       </Stack>
                       {v.credits > 0 ? (
                         <Badge color="grape" variant="light" size="sm" style={{ flexShrink: 0 }}>
-                          {t('studioAi.history.credits', { credits: v.credits })}
+                          {t('studioAi.history.credits', { count: v.credits })}
                         </Badge>
                       ) : null}
                     </Group>

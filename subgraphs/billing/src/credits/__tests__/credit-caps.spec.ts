@@ -133,8 +133,11 @@ describe('soft and hard caps', () => {
     expect(error.extensions).toMatchObject({ cap: 'hard', hardCap: 10, used: 6, requested: 5 });
     expect(await counts(tenantId)).toEqual(before);
 
+    expect((await counts(tenantId)).notices).toBe(0);
+    // The reservation that fills the cap is granted, and says the cap is reached.
     await tx(tenantId, (em) => reserveCredits(em, { tenantId, amount: 4, task: 'generation', idempotencyKey: 'c' }));
     expect(await tx(tenantId, (em) => getBalance(em, tenantId))).toMatchObject({ available: 90, hardCap: 10, hardCapReached: true });
+    expect(await tx(tenantId, (em) => listCreditNotices(em, tenantId, 10))).toMatchObject([{ kind: 'hard_cap_reached', threshold: 10, used: 10 }]);
     // The budget is not the cap: plenty available, still refused.
     expect((await errorOf(tx(tenantId, (em) => reserveCredits(em, { tenantId, amount: 1, task: 'generation', idempotencyKey: 'd' })))).message).toMatch(/hard cap of 10/);
   });

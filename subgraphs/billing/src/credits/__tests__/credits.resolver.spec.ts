@@ -156,6 +156,10 @@ describe('a client’s credits', () => {
     const clientAdmin = await as(L.fitnessAdmin);
     const self = await codeOf(clientAdmin, grant, { c: T.fitness, a: 100, k: 'gift' });
     expect(self).toEqual({ code: 'FORBIDDEN', message: 'Only a platform or distributor admin can grant credits without payment; buy a top-up pack instead.' });
+    // Another client's id reads as missing, before any question of rights.
+    const foreign = await codeOf(clientAdmin, grant, { c: T.bakery, a: 100, k: 'gift' });
+    expect(foreign).toEqual(await codeOf(clientAdmin, grant, { c: uuidv7(), a: 100, k: 'gift' }));
+    expect(foreign.code).toBe('NOT_FOUND');
 
     const agency = await as(L.distributorAdmin);
     const { creditBalance: before } = await ok(clientAdmin, '{ creditBalance { available } }');

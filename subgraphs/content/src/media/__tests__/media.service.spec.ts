@@ -152,7 +152,7 @@ describe('limits', () => {
     expect(plan).toBeDefined();
     await admin.query(`update tenants.plan set limits = limits || '{"media_image_mb": 0.05}'::jsonb where id = $1`, [plan.id]);
     try {
-      const big = await sharp({ create: { width: 400, height: 400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+      const big = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
       expect(big.length).toBeGreaterThan(0.05 * 1024 * 1024);
       const refused = await refusal(upload(big, { filename: 'noise.png' }));
       expect(refused).toMatchObject({ reason: 'too_large' });
@@ -178,7 +178,7 @@ describe('library', () => {
     await upload(await png(40, 40, '#000002'), { filename: 'baguette.png', tags: ['bakery', 'bread'] });
     const all = await inA(({ em, scope }) => listMedia(em, scope, { first: 100 }));
     expect(all.totalCount).toBe(all.nodes.length);
-    expect(all.nodes.map((m) => m.id)).toEqual([...all.nodes.map((m) => m.id)].sort().reverse());
+    expect(all.nodes.map((m) => m.id)).toEqual(all.nodes.map((m) => m.id).toSorted().reverse());
     const bakery = await inA(({ em, scope }) => listMedia(em, scope, { tag: 'Bakery' }));
     expect(bakery.nodes.map((m) => m.filename)).toEqual(['baguette.png', 'croissant.png']);
     expect((await inA(({ em, scope }) => listMedia(em, scope, { search: 'BREAD' }))).nodes.map((m) => m.filename)).toEqual(['baguette.png']);

@@ -46,7 +46,7 @@ describe('learnOptimalSlots', () => {
     expect(best.timing.text).toBe('Tuesdays 18:00: 1.6× your average Instagram engagement over 16 weeks (14 of 42 posts)');
     // one slot per weekday, best first
     expect(new Set(learned.slots.map((s) => s.weekday)).size).toBe(learned.slots.length);
-    expect(learned.slots.map((s) => s.score)).toEqual([...learned.slots.map((s) => s.score)].sort((a, b) => b - a));
+    expect(learned.slots.map((s) => s.score)).toEqual(learned.slots.map((s) => s.score).sort((a, b) => b - a));
   });
 
   it('buckets by the local hour across daylight saving time (Paris: 17:10 UTC in March, 16:10 UTC in April are both 18:10)', () => {

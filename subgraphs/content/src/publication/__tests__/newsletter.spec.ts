@@ -72,6 +72,7 @@ describe('newsletter over SMTP', () => {
       expect(message.messageId).toMatch(/^<[0-9a-f-]{36}@maison-lumiere\.test>$/);
       // Links are tagged for attribution; the footer carries the same unsubscribe link.
       expect(message.html).toContain('utm_source=newsletter');
+      expect(message.text).toContain('https://maison-lumiere.test/nouveautes?utm_source=newsletter');
       expect(message.html).toContain(/<(https:[^>]+)>/.exec(message.headers['list-unsubscribe']!)![1]);
     }
     const item = await f.admin.query('select status from content.content_item where id = $1', [itemId]);

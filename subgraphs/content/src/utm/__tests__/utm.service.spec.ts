@@ -66,8 +66,8 @@ describe('the attribution mapping', () => {
     // Writing into A's rows from B's transaction: refused by row-level security.
     await expect(withTenant(orm, B, null, ({ em }) =>
       recordUtmLinks(em, { tenantId: A, itemId: item.id, publicationId: null, campaignId: null, tags, links: [{ destination: 'https://b.example', tagged: 'https://b.example?x' }] }))).rejects.toThrow();
-    const bLinks = await withTenant(orm, B, null, async ({ em }) => em.getConnection().execute('select count(*)::int as n from content.utm_link', [], 'all', em.getTransactionContext()));
+    const bLinks = await withTenant(orm, B, null, async ({ em }) => em.getConnection().execute<Array<{ n: number }>>('select count(*)::int as n from content.utm_link', [], 'all', em.getTransactionContext()));
     const { rows } = await admin.query('select count(*)::int as n from content.utm_link where tenant_id = $1', [B]);
-    expect(bLinks[0].n).toBe(rows[0].n);
+    expect(bLinks[0]?.n).toBe(rows[0].n);
   });
 });

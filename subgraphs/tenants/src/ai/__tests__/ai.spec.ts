@@ -25,7 +25,7 @@ let pubsub: PgPubSub;
 const schema = buildGuardedSubgraphSchema([aiModule]);
 const T = DEMO.tenants;
 const L = DEMO.logins;
-const P = DEMO.providers;
+const P = DEMO.providers as Record<'openai' | 'anthropic' | 'mistral' | 'ollama' | 'offline', string>;
 const M = DEMO.models;
 const MASTER = generateMasterKey();
 const OPENAI_KEY = 'sk-proj-Zq81mNvA0pLr4TyWcE2sKd9Hf7';
@@ -237,7 +237,7 @@ describe("a client's model choice", () => {
 
 describe('usage', () => {
   it('sums calls, tokens, cost, credits and failures by tenant and by model; each client sees only its own calls', async () => {
-    const insert = (tenant: string, model: string | null, provider: string, outcome: string, tokens: [number, number], cost: number, credits: number, error: string | null) =>
+    const insert = (tenant: string, model: string | undefined, provider: string, outcome: string, tokens: [number, number], cost: number, credits: number, error: string | null) =>
       admin.query(`insert into tenants.ai_call (id, tenant_id, task, model_id, provider_code, input_tokens, output_tokens, cost_minor, credits, latency_ms, outcome, error)
                    values (gen_random_uuid(), $1, 'generation', $2, $3, $4, $5, $6, $7, 100, $8, $9)`, [tenant, model, provider, tokens[0], tokens[1], cost, credits, outcome, error]);
     await insert(T.bakery, M['gpt-4.1'], 'openai', 'ok', [1000, 500], 6, 4, null);

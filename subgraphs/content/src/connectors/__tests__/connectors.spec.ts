@@ -1,0 +1,220 @@
+// Every HTTP connector against a local server speaking its provider's wire
+// format (packages/testing/src/fake-providers): one post each with the right
+// auth and headers, OAuth refresh when the provider rejects or the token has
+// expired, and no second post after a lost answer (reconcile, or the
+// receiver's dedup by webhook-id for webhooks).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProviders, type FakeProviders } from '@ensemble/testing/fake-providers/fake-providers';
+import { endpointsFromEnv } from '../endpoints.ts';
+import { createConnectorRegistry, type ConnectorRegistry } from '../registry.ts';
+import { signWebhook, verifyWebhook, webhookHeaders } from '../standard-webhooks.ts';
+import { getPublication } from '../../publication/publication-log.service.ts';
+import { createPublisher, type PublishOutcome, type Publisher } from '../../publication/publish-item.service.ts';
+import { A, approvedItem, connect, giveTokens, inTenant, listWith, oauthApp, openFixture, type Fixture } from '../../publication/__tests__/publication-fixtures.ts';
+
+let f: Fixture;
+let fakes: FakeProviders;
+let registry: ConnectorRegistry;
+let publisher: Publisher;
+let storage: string;
+const clock = { now: new Date() };
+
+beforeAll(async () => {
+  f = await openFixture();
+  fakes = await startFakeProviders();
+  storage = mkdtempSync(join(tmpdir(), 'ensemble-connectors-'));
+  registry = createConnectorRegistry(endpointsFromEnv({ ...fakes.env, PUBLIC_MEDIA_URL: 'https://media.example.test' }));
+  publisher = createPublisher({ orm: f.orm, connectors: registry, storageDir: storage, now: () => clock.now });
+  await oauthApp(f, 'meta_pages', fakes.clients.meta);
+  await oauthApp(f, 'linkedin', fakes.clients.linkedin);
+  await oauthApp(f, 'google_business', fakes.clients.google);
+});
+
+afterAll(async () => {
+  registry?.close();
+  await fakes?.close();
+  await f?.close();
+  if (storage) rmSync(storage, { recursive: true, force: true });
+});
+
+function sent(outcome: PublishOutcome): Extract<PublishOutcome, { status: 'sent' }> {
+  if (outcome.status !== 'sent') throw new Error(`expected sent, got ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
+async function attempts(publicationId: string) {
+  return (await inTenant(f, A, (em) => getPublication(em, publicationId))).attempts.map((a) => a.status).reverse();
+}
+
+describe('Standard Webhooks signature', () => {
+  it('matches the specification\'s test vector', () => {
+    // From the Standard Webhooks reference libraries' tests.
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const signature = signWebhook(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}');
+    expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    const headers = webhookHeaders(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}');
+    expect(verifyWebhook(secret, headers, '{"test": 2432232314}', 1614265330)).toBe(true);
+    expect(verifyWebhook(secret, headers, '{"test": 2432232315}', 1614265330)).toBe(false);
+    // Outside the five-minute tolerance a valid signature is still refused (replays).
+    expect(verifyWebhook(secret, headers, '{"test": 2432232314}', 1614265330 + 301)).toBe(false);
+  });
+});
+
+describe('outgoing webhook', () => {
+  it('delivers one signed message the receiver verifies; a retry after a lost answer is dropped by webhook-id', async () => {
+    await connect(f, A, 'landing_page', { connector: 'webhook', displayName: 'CMS', settings: { url: fakes.webhook.url }, credentials: { secret: fakes.webhook.secret } });
+    const itemId = await approvedItem(f, A, 'landing_page', 'Atelier pain', 'Inscrivez-vous à l’atelier du samedi.');
+    // The receiver takes the message, then the connection drops before its answer.
+    fakes.http.hangUpNext('webhook:/hooks/cms');
+    const lost = await publisher.publishNow(A, itemId);
+    expect(lost).toMatchObject({ status: 'failed', retryable: true });
+    if (lost.status !== 'failed') throw new Error('expected a failure');
+    const replayed = sent(await publisher.replay(A, lost.publicationId));
+    expect(fakes.webhook.rejected).toBe(0);
+    expect(fakes.webhook.received).toHaveLength(1);
+    expect(fakes.webhook.duplicates).toBe(1);
+    expect(fakes.webhook.received[0]!.payload).toMatchObject({ type: 'content.published', data: { itemId, channel: 'landing_page', title: 'Atelier pain' } });
+    expect(replayed.externalId).toBe(fakes.webhook.received[0]!.id);
+    expect(await attempts(lost.publicationId)).toEqual(['failed', 'sent']);
+  });
+});
+
+describe('Twilio SMS', () => {
+  it('sends one message per consenting phone with basic auth; a lost answer is reconciled, not re-sent', async () => {
+    const { listId } = await listWith(f, A, 'SMS clients', [
+      { phone: '+33611111111', smsConsent: true },
+      { phone: '+33622222222', smsConsent: true },
+      { phone: '+33633333333' },
+    ]);
+    await connect(f, A, 'sms', {
+      connector: 'twilio', displayName: 'Twilio', externalAccountId: fakes.twilio.accountSid,
+      settings: { accountSid: fakes.twilio.accountSid, from: '+33700000000' }, credentials: { secret: fakes.twilio.authToken },
+    }, { listId });
+    const itemId = await approvedItem(f, A, 'sms', 'Promo', 'Croissants -20 % ce matin.');
+    fakes.http.hangUpNext('twilio.messages.create');
+    const first = await publisher.publishNow(A, itemId);
+    expect(first).toMatchObject({ status: 'failed', recipients: { sent: 1, failed: 1 } });
+    if (first.status !== 'failed') throw new Error('expected a failure');
+    expect(fakes.twilio.messages).toHaveLength(2);
+    const second = sent(await publisher.replay(A, first.publicationId));
+    expect(second.recipients).toMatchObject({ sent: 1, alreadySent: 1 });
+    expect(fakes.twilio.messages.map((m) => m.to).sort()).toEqual(['+33611111111', '+33622222222']);
+    const create = fakes.http.calls('twilio.messages.create')[0]!;
+    expect(create.headers['authorization']).toBe(`Basic ${Buffer.from(`${fakes.twilio.accountSid}:${fakes.twilio.authToken}`).toString('base64')}`);
+    expect(create.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(create.form).toMatchObject({ From: '+33700000000', Body: expect.stringContaining('Croissants') });
+    expect(create.form!['Body']).toMatch(/STOP/);
+    const { rows } = await f.admin.query(`select status, error, provider_message_id from content.message_send where publication_id = $1 order by to_address`, [first.publicationId]);
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(rows.some((r) => /reconciled/.test(r.error ?? ''))).toBe(true);
+    expect(new Set(rows.map((r) => r.provider_message_id))).toEqual(new Set(fakes.twilio.messages.map((m) => m.sid)));
+  });
+});
+
+describe('Meta Graph API', () => {
+  it('posts once to the Facebook page, refreshing a token the Graph API rejects (code 190)', async () => {
+    const { connectionId } = await connect(f, A, 'facebook', { connector: 'meta_pages', displayName: 'Page Maison Lumière', settings: { pageId: '1029384756' }, externalAccountId: '1029384756' });
+    const issued = fakes.tokens.issue('meta');
+    await giveTokens(f, A, connectionId, { accessToken: issued.accessToken, expiresAt: new Date(Date.now() + 3600_000) });
+    fakes.tokens.expire(issued.accessToken);
+    const itemId = await approvedItem(f, A, 'facebook', 'Fournée', 'La fournée de 7 h est sortie.');
+    const outcome = sent(await publisher.publishNow(A, itemId));
+    const posts = fakes.meta.feeds.get('1029384756')!;
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.text).toBe('La fournée de 7 h est sortie.');
+    expect(outcome.externalId).toBe(posts[0]!.id);
+    expect(fakes.tokens.refreshes('meta')).toBe(1);
+    const calls = fakes.http.calls('meta.feed.post');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.headers['authorization']).toBe(`Bearer ${issued.accessToken}`);
+    expect(calls[1]!.headers['authorization']).not.toBe(`Bearer ${issued.accessToken}`);
+    // The refreshed token is stored sealed, never in clear.
+    const { rows } = await f.admin.query(`select encrypted_access_token, revoked_at from tenants.oauth_token where connection_id = $1 order by created_at`, [connectionId]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0].revoked_at).not.toBeNull();
+    expect(Buffer.from(rows[1].encrypted_access_token).toString('latin1')).not.toContain('meta-at-');
+    expect(sent(await publisher.replay(A, outcome.publicationId)).replayed).toBe(true);
+    expect(fakes.meta.feeds.get('1029384756')).toHaveLength(1);
+  });
+
+  it('publishes to Instagram through a media container, and reconciles a lost answer', async () => {
+    const { connectionId } = await connect(f, A, 'instagram', { connector: 'meta_pages', displayName: 'Instagram', settings: { instagramUserId: '17841400000000' } },
+      { defaultImageUrl: 'https://media.example.test/vitrine.jpg' });
+    await giveTokens(f, A, connectionId, { accessToken: fakes.tokens.issue('meta').accessToken });
+    const itemId = await approvedItem(f, A, 'instagram', 'Vitrine', 'Notre vitrine de printemps 🌸');
+    fakes.http.hangUpNext('meta.ig.publish');
+    const lost = await publisher.publishNow(A, itemId);
+    expect(lost.status).toBe('failed');
+    if (lost.status !== 'failed') throw new Error('expected a failure');
+    const found = sent(await publisher.replay(A, lost.publicationId));
+    expect(found.reconciled).toBe(true);
+    const media = fakes.meta.media.get('17841400000000')!;
+    expect(media).toHaveLength(1);
+    expect(media[0]).toMatchObject({ imageUrl: 'https://media.example.test/vitrine.jpg', text: 'Notre vitrine de printemps 🌸' });
+    expect(found.externalId).toBe(media[0]!.id);
+    expect(await attempts(lost.publicationId)).toEqual(['failed', 'reconciled']);
+  });
+});
+
+describe('LinkedIn', () => {
+  it('posts once with LinkedIn-Version and Rest.li headers, refreshing on 401', async () => {
+    const { connectionId } = await connect(f, A, 'linkedin', { connector: 'linkedin', displayName: 'Maison Lumière', settings: { authorUrn: 'urn:li:organization:5566' } });
+    const issued = fakes.tokens.issue('linkedin');
+    await giveTokens(f, A, connectionId, { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: new Date(Date.now() + 3600_000) });
+    fakes.tokens.expire(issued.accessToken);
+    const itemId = await approvedItem(f, A, 'linkedin', 'Recrutement', 'Nous recrutons un·e boulanger·e.');
+    const outcome = sent(await publisher.publishNow(A, itemId));
+    expect(fakes.linkedin.posts).toHaveLength(1);
+    expect(fakes.linkedin.posts[0]).toMatchObject({ author: 'urn:li:organization:5566', text: 'Nous recrutons un·e boulanger·e.' });
+    expect(outcome.externalId).toBe(fakes.linkedin.posts[0]!.id);
+    expect(outcome.url).toContain('linkedin.com/feed/update/');
+    const calls = fakes.http.calls('linkedin.posts.create');
+    expect(calls.map((c) => c.headers['linkedin-version'])).toEqual(['202505', '202505']);
+    expect(calls.every((c) => c.headers['x-restli-protocol-version'] === '2.0.0')).toBe(true);
+    expect(fakes.tokens.refreshes('linkedin')).toBe(1);
+    // The rotated refresh token replaced the old one (the old one no longer works at the provider).
+    const second = fakes.http.calls('linkedin.token');
+    expect(second[0]!.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: issued.refreshToken, client_id: fakes.clients.linkedin.clientId });
+  });
+
+  it('marks the connection in error when the refresh grant is refused, and says so in the log', async () => {
+    const itemId = await approvedItem(f, A, 'linkedin', 'Deuxième', 'Un deuxième message.');
+    const { rows: [conn] } = await f.admin.query(`select connection_id from content.channel where tenant_id = $1 and kind = 'linkedin'`, [A]);
+    // Expired token, and a refresh token the provider no longer knows.
+    await giveTokens(f, A, conn.connection_id, { accessToken: 'stale', refreshToken: 'linkedin-rt-unknown', expiresAt: new Date(Date.now() - 1000) });
+    const outcome = await publisher.publishNow(A, itemId);
+    expect(outcome).toMatchObject({ status: 'failed', error: expect.stringMatching(/refresh refused/) });
+    const { rows } = await f.admin.query('select status, last_error from tenants.connector_connection where id = $1', [conn.connection_id]);
+    expect(rows[0].status).toBe('error');
+    expect(fakes.linkedin.posts).toHaveLength(1);
+  });
+});
+
+describe('Google Business Profile', () => {
+  it('creates one local post, refreshing an expired token first', async () => {
+    const { connectionId } = await connect(f, A, 'google_business', { connector: 'google_business', displayName: 'Fiche', settings: { locationName: 'accounts/111/locations/222' } });
+    const old = fakes.tokens.issue('google');
+    await giveTokens(f, A, connectionId, { accessToken: old.accessToken, refreshToken: old.refreshToken, expiresAt: new Date(Date.now() - 60_000) });
+    const itemId = await approvedItem(f, A, 'google_business', 'Horaires', 'Ouvert le dimanche matin.');
+    const outcome = sent(await publisher.publishNow(A, itemId));
+    const posts = fakes.googleBusiness.posts.get('accounts/111/locations/222')!;
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toMatchObject({ languageCode: 'fr', summary: 'Ouvert le dimanche matin.', topicType: 'STANDARD' });
+    expect(outcome.externalId).toBe(posts[0]!.id);
+    expect(fakes.tokens.refreshes('google')).toBe(1);
+    // The expired token was never shown to the provider.
+    expect(fakes.http.calls('gbp.localPosts.create').map((c) => c.headers['authorization'])).not.toContain(`Bearer ${old.accessToken}`);
+  });
+});
+
+describe('channels without a connection', () => {
+  it('leave the item alone (no_connector) and write nothing', async () => {
+    const itemId = await approvedItem(f, A, 'x', 'Tweet', 'Bonjour.');
+    expect(await publisher.publishNow(A, itemId)).toEqual({ status: 'no_connector', channel: 'x' });
+    const { rows } = await f.admin.query('select count(*)::int as n from content.publication where item_id = $1', [itemId]);
+    expect(rows[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,211 @@
+// C5 + C6 in a real browser, against the whole product started by
+// scripts/stack.ts (the worker runs the approval workflow): a post of the
+// bakery waits for approval on the calendar; drag it to another day; open the
+// approvals queue; create an external link; open it in a fresh browser with
+// no session and approve; the calendar shows the post approved.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts, portsFrom, startStack } from '../../scripts/stack.ts';
+import type { Stack } from '../../scripts/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SHOTS = join(import.meta.dirname, '..', 'test-results');
+const TITLE = 'Bûche de Noël : les précommandes sont ouvertes';
+
+let stack: Stack;
+let dataDir: string;
+let profileDir: string;
+let context: BrowserContext;
+let stranger: Browser | undefined;
+let page: Page;
+let token: string;
+let itemId: string;
+let slotId: string;
+let targetDay: string;
+let approvalUrl: string;
+
+async function api<T>(query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<T> {
+  const response = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  if (body.errors?.length) throw new Error(`API: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ')}`);
+  return body.data as T;
+}
+
+async function shot(target: Page, name: string): Promise<void> {
+  await target.evaluate(() => document.fonts.ready);
+  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** YYYY-MM-DD of a Date in the browser's (and this process's) zone. */
+function day(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-calendar-'));
+  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-'));
+  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
+  stack = await startStack({ dataDir, ports: base ? portsFrom(base) : await freePorts(), seed: true });
+  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 1000 } });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+
+  // A draft of the bakery, sent to review (which starts its approval workflow), on the calendar in two days.
+  ({ login: { accessToken: token } } = await api<{ login: { accessToken: string } }>(
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: stack.demo.clientAdminEmail, p: stack.demo.password }));
+  ({ createDraft: { id: itemId } } = await api<{ createDraft: { id: string } }>(
+    'mutation($i: DraftInput!) { createDraft(input: $i) { id } }',
+    { i: { channel: 'INSTAGRAM', title: TITLE, body: 'Notre bûche praliné-noisette revient cette année. Précommandes en boutique jusqu’au 20 décembre. 🎄', locale: 'fr' } }, token));
+  const { submitForReview } = await api<{ submitForReview: { status: string; workflowId: string | null } }>(
+    'mutation($id: ID!) { submitForReview(itemId: $id) { status workflowId } }', { id: itemId }, token);
+  expect(submitForReview).toEqual({ status: 'PENDING', workflowId: `approval:${stack.demo.tenants.bakery}:${itemId}` });
+
+  const slotAt = new Date();
+  slotAt.setDate(slotAt.getDate() + 2);
+  slotAt.setHours(10, 0, 0, 0);
+  // Drag forward a day, unless that leaves the slot's month (then back a day, still in the future).
+  const forward = new Date(slotAt);
+  forward.setDate(forward.getDate() + 1);
+  const back = new Date(slotAt);
+  back.setDate(back.getDate() - 1);
+  targetDay = day(forward.getMonth() === slotAt.getMonth() ? forward : back);
+  slotId = randomUUID();
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  try {
+    await db.query('set role ensemble_owner');
+    await db.query(
+      `insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, item_id, timing)
+       values ($1, $2, 'instagram', $3, 'filled', $4, $5)`,
+      [slotId, stack.demo.tenants.bakery, slotAt, itemId, JSON.stringify({ kind: 'learned', weekday: 4, hour: 18, minute: 0, lift: 1.6, posts: 15, totalPosts: 45, weeks: 16, text: 'seeded' })]);
+    await db.query('update content.content_item set calendar_slot_id = $1 where id = $2', [slotId, itemId]);
+  } finally {
+    await db.end();
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await stranger?.close();
+  await context?.close();
+  await stack?.stop();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('calendar and approvals in Chromium', () => {
+  it('shows the post awaiting approval and moves it by dragging', async () => {
+    await page.goto(stack.webUrl);
+    await page.waitForURL(/\/login$/);
+    await page.getByRole('textbox', { name: 'Email', exact: true }).fill(stack.demo.clientAdminEmail);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(stack.demo.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: /^(Calendar|Calendrier)$/ }).waitFor();
+    await page.getByRole('group', { name: /^(Language|Langue)$/ }).getByText('EN', { exact: true }).click();
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.waitForURL(/\/calendar$/);
+
+    await page.locator('.fc-daygrid-day').first().waitFor();
+    await shot(page, 'calendar-approval-0-loaded');
+    const event = page.locator(`[data-slot-id="${slotId}"]`);
+    // The slot may sit in next month's grid.
+    if (!(await event.count()) || !(await event.isVisible().catch(() => false))) {
+      await page.locator('.fc-next-button').click();
+    }
+    await event.waitFor();
+    expect(await event.getAttribute('data-state')).toBe('PENDING');
+    expect(await event.getAttribute('title')).toContain(TITLE);
+    // The bakery's seeded engagement history: its best Instagram time is learned.
+    await page.getByTestId('best-times').getByText(/^Thursday 18:00: \d\.\d× your average Instagram engagement over 16 weeks/).waitFor();
+    await shot(page, 'calendar-approval-1-calendar');
+
+    const from = await event.boundingBox();
+    const cell = page.locator(`td.fc-daygrid-day[data-date="${targetDay}"]`);
+    const to = await cell.boundingBox();
+    expect(from && to).toBeTruthy();
+    const moved = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('RescheduleSlot'));
+    await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i += 1) {
+      await page.mouse.move(from!.x + from!.width / 2 + ((to!.x + to!.width / 2 - from!.x - from!.width / 2) * i) / 12, from!.y + from!.height / 2 + ((to!.y + 30 - from!.y - from!.height / 2) * i) / 12);
+    }
+    await page.mouse.up();
+    const response = await (await moved).json() as { data?: { rescheduleSlot: { scheduledAt: string; timing: { kind: string } } }; errors?: unknown[] };
+    expect(response.errors).toBeUndefined();
+    expect(day(new Date(response.data!.rescheduleSlot.scheduledAt))).toBe(targetDay);
+    expect(response.data!.rescheduleSlot.timing.kind).toBe('MANUAL');
+    await cell.locator(`[data-slot-id="${slotId}"]`).waitFor();
+
+    await event.click();
+    await page.getByTestId('slot-details').getByText('Moved by hand').waitFor();
+    await page.getByTestId('slot-details').getByText('Awaiting approval').waitFor();
+    await shot(page, 'calendar-approval-2-moved');
+    await page.keyboard.press('Escape');
+  });
+
+  it('creates an external approval link from the queue', async () => {
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.waitForURL(/\/approvals/);
+    await page.getByTestId('approval-queue').getByText(TITLE).click();
+    const detail = page.getByTestId('approval-detail');
+    await detail.getByRole('heading', { name: TITLE }).waitFor();
+    await detail.getByText('Awaiting approval').waitFor();
+    await detail.getByRole('button', { name: 'External approval link' }).click();
+    await page.getByLabel('Their e-mail (optional)').fill('gerante@maison-lumiere.test');
+    await page.getByRole('button', { name: 'Create the link' }).click();
+    const url = page.getByTestId('approval-link-url');
+    await url.waitFor();
+    approvalUrl = await url.inputValue();
+    expect(approvalUrl.startsWith(`${stack.webUrl.replace(/\/$/, '')}/approve/`)).toBe(true);
+    await shot(page, 'calendar-approval-3-link');
+    await page.keyboard.press('Escape');
+  });
+
+  it('lets someone without an account approve through the link, once', async () => {
+    stranger = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    const fresh = await stranger.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
+    const outsider = await fresh.newPage();
+    outsider.setDefaultTimeout(20_000);
+    await outsider.goto(approvalUrl);
+    await outsider.getByRole('heading', { level: 1, name: TITLE }).waitFor();
+    expect(outsider.url()).toBe(approvalUrl); // no redirect to a login page
+    await outsider.getByText('For approval — Maison Lumière').waitFor();
+    await shot(outsider, 'calendar-approval-4-external');
+    await outsider.getByLabel('Your comment').fill('Parfait, on publie !');
+    await outsider.getByRole('button', { name: 'Approve' }).click();
+    await outsider.getByTestId('external-decision').getByText('Approved').waitFor();
+    await shot(outsider, 'calendar-approval-5-approved');
+    // The link has done its job.
+    await outsider.reload();
+    await outsider.getByTestId('approval-link-gone').waitFor();
+    await fresh.close();
+  });
+
+  it('shows the post approved on the calendar', async () => {
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.waitForURL(/\/calendar$/);
+    const event = page.locator(`[data-slot-id="${slotId}"]`);
+    if (!(await event.count())) await page.locator('.fc-next-button').click();
+    await expect.poll(async () => page.locator(`[data-slot-id="${slotId}"]`).getAttribute('data-state'), { timeout: 20_000 }).toBe('APPROVED');
+    await page.locator(`[data-slot-id="${slotId}"]`).click();
+    await page.getByTestId('slot-details').getByText('Approved', { exact: true }).waitFor();
+    await page.getByTestId('slot-details').getByText('Scheduled', { exact: true }).waitFor();
+    await shot(page, 'calendar-approval-6-calendar-approved');
+    const { calendar } = await api<{ calendar: Array<{ id: string; approvalStatus: string; item: { status: string } }> }>(
+      'query($f: DateTime!, $t: DateTime!) { calendar(from: $f, to: $t) { id approvalStatus item { status } } }',
+      { f: new Date(Date.now() - 86_400_000).toISOString(), t: new Date(Date.now() + 40 * 86_400_000).toISOString() }, token);
+    expect(calendar.find((s) => s.id === slotId)).toEqual({ id: slotId, approvalStatus: 'APPROVED', item: { status: 'SCHEDULED' } });
+  });
+});
