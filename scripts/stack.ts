@@ -120,7 +120,7 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<void>
   if (code !== 0) throw new Error(`web build failed:\n${output.slice(-4000)}`);
 }
 
-async function waitForHealth(name: string, url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function waitForHealth(name: string, url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up`);

@@ -15,7 +15,7 @@
 // Last line: RESULT scoring speedup_vs_yoast_en_2000=… speedup_vs_yoast_fr_2000=…
 //   speedup_vs_yoast_en_10000=… speedup_vs_yoast_fr_10000=… push_p95_ms=… editors=20
 // Knobs: BENCH_ROUNDS (yoast runs per text, default 9, a third for 10,000 words), BENCH_EDITORS (20),
-// BENCH_SECONDS (10), BENCH_KEYS_PER_SECOND (10).
+// BENCH_SECONDS (10), BENCH_KEYS_PER_SECOND (10), BENCH_PARTS (analysis,push).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,7 @@ const EDITORS = knob('BENCH_EDITORS', 20);
 const SECONDS = knob('BENCH_SECONDS', 10);
 const KEYS_PER_SECOND = knob('BENCH_KEYS_PER_SECOND', 10);
 const WARMUP_SECONDS = 2;
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'analysis,push').split(','));
 const SIZES = [500, 2000, 10000] as const;
 const LANGS = ['en', 'fr'] as const;
 type Lang = (typeof LANGS)[number];
@@ -384,8 +385,8 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const pad = (s: string, n: number) => s.padStart(n);
 
 log(`analysis: ${SIZES.join(', ')} words × en, fr; yoastseo ${require('yoastseo/package.json').version}; ${ROUNDS} rounds (fewer for 10,000 words)`);
-const rows = measureAnalysis();
-const push = await measurePush();
+const rows = PARTS.has('analysis') ? measureAnalysis() : [];
+const push: PushResult = PARTS.has('push') ? await measurePush() : { samples: [], sent: 0, unanswered: 0, errors: 0 };
 
 console.log('\n1. Full analysis, same text, same process (medians)');
 console.log(`${'text'.padEnd(10)}${pad('words', 7)}${pad('yoastseo ms', 13)}${pad('ours ms', 10)}${pad('speedup', 9)}${pad('keystroke ms', 14)}${pad('re-analysed', 13)}${pad('yoast seo/read', 16)}${pad('our total', 11)}`);
@@ -397,5 +398,5 @@ console.log(`\n2. Keystroke → score through the gateway over graphql-ws (${EDI
 console.log(`   samples ${push.samples.length} of ${push.sent} sent · unanswered ${push.unanswered} · errors ${push.errors}`);
 console.log(`   p50 ${fmt(percentile(push.samples, 50))} ms · p95 ${fmt(percentile(push.samples, 95))} ms · p99 ${fmt(percentile(push.samples, 99))} ms · max ${fmt(Math.max(...push.samples))} ms`);
 
-const speedup = (lang: Lang, size: number) => fmt(rows.find((r) => r.lang === lang && r.size === size)!.speedup, 0);
+const speedup = (lang: Lang, size: number) => fmt(rows.find((r) => r.lang === lang && r.size === size)?.speedup ?? Number.NaN, 0);
 console.log(`RESULT scoring speedup_vs_yoast_en_2000=${speedup('en', 2000)} speedup_vs_yoast_fr_2000=${speedup('fr', 2000)} speedup_vs_yoast_en_10000=${speedup('en', 10000)} speedup_vs_yoast_fr_10000=${speedup('fr', 10000)} push_p95_ms=${fmt(percentile(push.samples, 95))} editors=${EDITORS}`);

@@ -25,7 +25,7 @@ import { ContentMedia, Media, MediaTag } from './content/media.entity.ts';
 import { Template } from './content/template.entity.ts';
 import { Campaign, UtmLink } from './content/utm.entity.ts';
 import { SeoScore, SeoWeight } from './content/seo.entity.ts';
-import { Competitor, CompetitorAlert, CompetitorCapture, CompetitorSource } from './content/competitor.entity.ts';
+import { Competitor, CompetitorAlert, CompetitorAlertEmail, CompetitorCapture, CompetitorSource } from './content/competitor.entity.ts';
 import { MarketSignal, MarketWatch } from './content/market-watch.entity.ts';
 import { EvergreenCandidate, EvergreenPolicy } from './content/evergreen.entity.ts';
 import { Consent, Contact, ContactList, ContactListMember, UnsubscribeToken } from './content/contact.entity.ts';
@@ -57,7 +57,7 @@ export const ALL_ENTITIES = [
   Channel, PipelineRun, PipelineStep, CalendarSlot, PostingTimeStat, ContentItem, ContentVersion,
   Publication, PublicationAttempt, Approval, ApprovalComment, ApprovalLink, ApprovalReminder, GenerationJob, Media, MediaTag,
   ContentMedia, Template, Campaign, UtmLink, SeoScore, SeoWeight, Competitor, CompetitorSource,
-  CompetitorCapture, CompetitorAlert, MarketWatch, MarketSignal, EvergreenPolicy,
+  CompetitorCapture, CompetitorAlert, CompetitorAlertEmail, MarketWatch, MarketSignal, EvergreenPolicy,
   EvergreenCandidate, Contact, ContactList, ContactListMember, Consent, UnsubscribeToken, EmailSequence,
   EmailSequenceStep, EmailSequenceEnrollment, MessageSend, MessageEvent, Experiment,
   ExperimentVariant, ExperimentAssignment, AnalyticsEvent, EventReceipt, EventDaily,

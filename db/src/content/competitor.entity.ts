@@ -39,6 +39,9 @@ export const CompetitorSource = defineEntity({
     lastModified: p.text().nullable(),
     lastFetchedAt: p.datetime().nullable(),
     lastStatus: p.enum(['ok', 'not_modified', 'error', 'blocked'] as const).nullable(),
+    /** 0019: a price change of at least this many percent raises an alert */
+    priceThresholdPct: p.decimal('number').default(5),
+    lastError: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
@@ -80,6 +83,31 @@ export const CompetitorAlert = defineEntity({
     details: p.json<Record<string, unknown>>().onCreate(() => ({})),
     readAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** 0019: the same change is reported once (see the migration) */
+    dedupKey: p.text(),
+    emailedAt: p.datetime().nullable(),
   },
 });
 export type CompetitorAlertRow = InstanceType<typeof CompetitorAlert.class>;
+
+/** C11 (0019): one alert e-mailed to one administrator, claimed before the SMTP call. */
+export const CompetitorAlertEmail = defineEntity({
+  name: 'CompetitorAlertEmail',
+  tableName: 'content.competitor_alert_email',
+  properties: {
+    id: p.uuid().primary().onCreate(() => uuidv7()),
+    tenantId: p.uuid(),
+    alertId: p.uuid(),
+    userId: p.uuid(),
+    address: p.text(),
+    idempotencyKey: p.text(),
+    status: p.enum(['sending', 'sent', 'failed'] as const).default('sending'),
+    messageId: p.text().nullable(),
+    attempts: p.integer().default(1),
+    error: p.text().nullable(),
+    claimedAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    sentAt: p.datetime().nullable(),
+  },
+});
+export type CompetitorAlertEmailRow = InstanceType<typeof CompetitorAlertEmail.class>;

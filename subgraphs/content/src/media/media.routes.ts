@@ -93,7 +93,7 @@ export function mediaRoutes(router: express.Router, deps: { orm: MikroORM }, sto
       altText: alt,
     // destroyOnReturn: false — a refusal mid-stream must leave the request readable,
     // so the rest is drained and the gateway gets the answer instead of a reset.
-    }, req).then(
+    }, req.iterator({ destroyOnReturn: false })).then(
       (media) => reply(() => res.status(media.duplicate ? 200 : 201).json({ media })),
       (error: unknown) => reply(() => {
         if (isAppError(error)) {
