@@ -30,6 +30,8 @@ let itemId: string;
 let slotId: string;
 let targetDay: string;
 let approvalUrl: string;
+/** the slot falls in the month after the current one (the calendar opens on today's month) */
+let nextMonth = false;
 
 async function api<T>(query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<T> {
   const response = await fetch(stack.gatewayUrl, {
@@ -82,6 +84,7 @@ beforeAll(async () => {
   const back = new Date(slotAt);
   back.setDate(back.getDate() - 1);
   targetDay = day(forward.getMonth() === slotAt.getMonth() ? forward : back);
+  nextMonth = slotAt.getMonth() !== new Date().getMonth();
   slotId = randomUUID();
   const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
@@ -118,12 +121,8 @@ describe('calendar and approvals in Chromium', () => {
     await page.waitForURL(/\/calendar$/);
 
     await page.locator('.fc-daygrid-day').first().waitFor();
-    await shot(page, 'calendar-approval-0-loaded');
+    if (nextMonth) await page.locator('.fc-next-button').click();
     const event = page.locator(`[data-slot-id="${slotId}"]`);
-    // The slot may sit in next month's grid.
-    if (!(await event.count()) || !(await event.isVisible().catch(() => false))) {
-      await page.locator('.fc-next-button').click();
-    }
     await event.waitFor();
     expect(await event.getAttribute('data-state')).toBe('PENDING');
     expect(await event.getAttribute('title')).toContain(TITLE);
@@ -151,6 +150,7 @@ describe('calendar and approvals in Chromium', () => {
     await event.click();
     await page.getByTestId('slot-details').getByText('Moved by hand').waitFor();
     await page.getByTestId('slot-details').getByText('Awaiting approval').waitFor();
+    await page.waitForTimeout(400); // the drawer's slide-in, for the picture
     await shot(page, 'calendar-approval-2-moved');
     await page.keyboard.press('Escape');
   });
@@ -197,11 +197,14 @@ describe('calendar and approvals in Chromium', () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.waitForURL(/\/calendar$/);
     const event = page.locator(`[data-slot-id="${slotId}"]`);
-    if (!(await event.count())) await page.locator('.fc-next-button').click();
+    await page.locator('.fc-daygrid-day').first().waitFor();
+    if (nextMonth) await page.locator('.fc-next-button').click();
+    await event.waitFor();
     await expect.poll(async () => page.locator(`[data-slot-id="${slotId}"]`).getAttribute('data-state'), { timeout: 20_000 }).toBe('APPROVED');
     await page.locator(`[data-slot-id="${slotId}"]`).click();
     await page.getByTestId('slot-details').getByText('Approved', { exact: true }).waitFor();
     await page.getByTestId('slot-details').getByText('Scheduled', { exact: true }).waitFor();
+    await page.waitForTimeout(400); // the drawer's slide-in, for the picture
     await shot(page, 'calendar-approval-6-calendar-approved');
     const { calendar } = await api<{ calendar: Array<{ id: string; approvalStatus: string; item: { status: string } }> }>(
       'query($f: DateTime!, $t: DateTime!) { calendar(from: $f, to: $t) { id approvalStatus item { status } } }',

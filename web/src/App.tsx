@@ -13,6 +13,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
 // Each page is its own chunk: the chart library loads with the credits page only.
 const BrandPage = lazy(() => import('./pages/BrandPage.tsx').then((m) => ({ default: m.BrandPage })));
+const OnboardingPage = lazy(() => import('./pages/OnboardingPage.tsx').then((m) => ({ default: m.OnboardingPage })));
 const StudioPage = lazy(() => import('./pages/StudioPage.tsx').then((m) => ({ default: m.StudioPage })));
 const StudioStartPage = lazy(() => import('./pages/StudioPage.tsx').then((m) => ({ default: m.StudioStartPage })));
 const MediaPage = lazy(() => import('./pages/MediaPage.tsx').then((m) => ({ default: m.MediaPage })));
@@ -73,6 +74,7 @@ export function App() {
         >
           <Route index element={<Home />} />
           <Route path="brand" element={<Page page="brand"><BrandPage /></Page>} />
+          <Route path="onboarding" element={<Page page="onboarding"><OnboardingPage /></Page>} />
           <Route path="prompts" element={<Page page="prompts"><PromptsPage /></Page>} />
           <Route path="studio" element={<Page page="studio"><StudioStartPage forceNew={false} /></Page>} />
           <Route path="studio/new" element={<Page page="studio"><StudioStartPage forceNew /></Page>} />

@@ -22,6 +22,8 @@ import { createPipelineScheduleActivities } from './pipeline/pipeline-schedule.a
 import { ensureMonthlySchedules } from './pipeline/pipeline-schedules.ts';
 import { createOnboardingActivities } from './onboarding/onboarding.activities.ts';
 import { ONBOARDING_PUBSUB_CHANNEL } from '@ensemble/workflow-contracts/onboarding';
+import { createWatchActivities, type WatchActivityDeps } from './watch/competitor-watch.activities.ts';
+import { ensureCompetitorWatchSchedule } from './watch/competitor-watch-schedules.ts';
 
 /** The content subgraph listens on this channel (pipelineProgress). */
 export const CONTENT_PUBSUB_CHANNEL = 'ensemble_content';
@@ -55,6 +57,8 @@ export interface CreateWorkerOptions {
   taskQueue?: string;
   storageDir?: string;
   now?: () => Date;
+  /** C11: the watch's fetcher and SMTP connector (defaults: from the environment) */
+  watch?: Omit<WatchActivityDeps, 'orm' | 'now'>;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -74,6 +78,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ...createApprovalActivities({ orm: options.orm, pubsub: options.pubsub }),
       ...createPipelineScheduleActivities({ orm: options.orm, now: options.now }),
       ...createOnboardingActivities({ orm: options.orm, pubsub: options.onboardingPubsub ?? options.pubsub }),
+      ...createWatchActivities({ orm: options.orm, now: options.now, ...options.watch }),
     },
     // Two cores shared by everything in the default setup: modest concurrency.
     maxConcurrentActivityTaskExecutions: 8,
@@ -99,6 +104,8 @@ async function main(): Promise<void> {
     await ensureCreditSchedules(temporal, { taskQueue });
     // W1: each client's month starts on its own schedule, in its time zone.
     await ensureMonthlySchedules(temporal, orm, taskQueue);
+    // C11 / W4: one sweep for every client's competitor sources.
+    await ensureCompetitorWatchSchedule(temporal, { taskQueue });
   } finally {
     await clientConnection.close();
   }

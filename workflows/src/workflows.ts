@@ -5,3 +5,4 @@ export { monthlyPipelineStarterWorkflow } from './pipeline/monthly-pipeline-star
 export { creditExpiryWorkflow } from './billing/credit-expiry.workflow.ts';
 export { approvalWorkflow } from './approval/approval.workflow.ts';
 export { onboardingWorkflow } from './onboarding/onboarding.workflow.ts';
+export { competitorWatchSweepWorkflow, competitorCaptureWorkflow } from './watch/competitor-watch.workflow.ts';

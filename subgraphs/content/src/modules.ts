@@ -8,6 +8,8 @@ import { publicationModule } from './publication/publication.resolver.ts';
 import { contactsModule } from './contacts/contacts.resolver.ts';
 import { calendarModule } from './calendar/calendar.resolver.ts';
 import { approvalModule } from './approval/approval.resolver.ts';
+import { watchModule } from './watch/watch.resolver.ts';
+import { evergreenModule } from './evergreen/evergreen.resolver.ts';
 
 // Connects on first use, so importing the modules (e.g. to compose the
 // supergraph) needs no Temporal server.
@@ -16,4 +18,4 @@ const temporal = new Client({
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
 });
 
-export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule, calendarModule(), approvalModule({ temporal })];
+export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule, calendarModule(), approvalModule({ temporal }), watchModule({ temporal }), evergreenModule()];

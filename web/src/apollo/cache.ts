@@ -10,6 +10,10 @@ export function createCache(): InMemoryCache {
           steps: { merge: (existing: PipelineStep[] | undefined, incoming: PipelineStep[]) => mergeSteps(existing, incoming) },
         },
       },
+      // Each push of onboardingProgress is the whole session: its parts replace the cached ones.
+      OnboardingSession: {
+        fields: { answers: { merge: false }, progress: { merge: false }, draft: { merge: false } },
+      },
       // No identity of their own (check ids repeat across drafts): stored inside their parent.
       PipelineStep: { keyFields: false },
       SeoCheck: { keyFields: false },

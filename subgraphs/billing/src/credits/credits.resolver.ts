@@ -59,7 +59,8 @@ export const creditsModule: SubgraphModule = {
         return ctx.tx(({ em, tenantId }) => topUpCredits(em, { tenantId, packId: args.packId, idempotencyKey: args.idempotencyKey }));
       },
       grantCredits: (_: unknown, args: { clientId: string; amount: number; idempotencyKey: string }, ctx: RequestContext) => {
-        if (!isUuid(args.clientId)) throw notFound('client');
+        // The same answer the ledger gives for a client out of scope.
+        if (!isUuid(args.clientId)) throw notFound('credit account');
         return ctx.tx(({ em }) => topUpCredits(em, { tenantId: args.clientId, amount: args.amount, idempotencyKey: args.idempotencyKey }));
       },
     },

@@ -18,7 +18,7 @@ export const MAX_LINK_HOURS = 14 * 24;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function linkNotFound(): AppError {
-  return notFound('Approval link (it may have expired or been used)');
+  return new AppError('NOT_FOUND', 'This approval link does not exist, has expired or was already used');
 }
 
 export interface CreatedLink {

@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'a1';
+const SEP = '~';
 const MAX_TOKEN_CHARS = 256;
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
@@ -31,12 +32,16 @@ function mac(secret: Buffer, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-/** `a1.<link id hex>.<expiry, unix seconds base 36>.<nonce>.<signature>` — URL-safe. */
+/**
+ * `a1~<link id hex>~<expiry, unix seconds base 36>~<nonce>~<signature>`:
+ * URL-safe and without dots (static servers treat a dotted last path segment
+ * as a file name, not an app route).
+ */
 export function signLinkToken(linkId: string, expiresAt: Date, secret: Buffer): string {
   const id = linkId.replace(/-/g, '').toLowerCase();
   if (!UUID_HEX.test(id)) throw new RangeError('not a link id');
-  const payload = `${VERSION}.${id}.${Math.floor(expiresAt.getTime() / 1000).toString(36)}.${b64(randomBytes(18))}`;
-  return `${payload}.${b64(mac(secret, payload))}`;
+  const payload = [VERSION, id, Math.floor(expiresAt.getTime() / 1000).toString(36), b64(randomBytes(18))].join(SEP);
+  return `${payload}${SEP}${b64(mac(secret, payload))}`;
 }
 
 export interface VerifiedToken {
@@ -47,7 +52,7 @@ export interface VerifiedToken {
 /** The link a well-signed, unexpired token names; null for anything else. */
 export function verifyLinkToken(token: unknown, now: Date, secret: Buffer): VerifiedToken | null {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return null;
-  const cut = token.lastIndexOf('.');
+  const cut = token.lastIndexOf(SEP);
   if (cut < 0) return null;
   const payload = token.slice(0, cut);
   const given = Buffer.from(token.slice(cut + 1), 'base64url');
@@ -55,7 +60,7 @@ export function verifyLinkToken(token: unknown, now: Date, secret: Buffer): Veri
   // Compare a full-length buffer either way, so the time taken says nothing.
   const same = timingSafeEqual(given.length === expected.length ? given : Buffer.alloc(expected.length), expected) && given.length === expected.length;
   if (!same) return null;
-  const [version, id, expiry] = payload.split('.');
+  const [version, id, expiry] = payload.split(SEP);
   if (version !== VERSION || !id || !UUID_HEX.test(id) || !expiry) return null;
   const expiresAt = new Date(parseInt(expiry, 36) * 1000);
   if (!(expiresAt.getTime() > now.getTime())) return null;

@@ -4,6 +4,7 @@
 // approvalEvents subscription carries whatever lands later.
 import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
+import { logger } from '@ensemble/subgraph-kit/logger';
 import { readSdl, type SubgraphModule } from '@ensemble/subgraph-kit/schema';
 import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { ContentItem, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
@@ -155,7 +156,13 @@ export function approvalModule(deps: ApprovalModuleDeps): SubgraphModule {
           const expireAfterHours = deps.expireAfterHours ?? DEFAULT_EXPIRY_HOURS;
           const requestedBy = ctx.identity.kind === 'user' ? ctx.identity.actorId : null;
           const { approval } = await ctx.tx(({ em }) => submitItem(em, { itemId: args.itemId, requestedBy, expiresAt: new Date(now().getTime() + expireAfterHours * 3_600_000) }));
-          await startApprovalWorkflow(deps, approvalInput(deps, approval.tenantId, approval.itemId, requestedBy));
+          try {
+            await startApprovalWorkflow(deps, approvalInput(deps, approval.tenantId, approval.itemId, requestedBy));
+          } catch (error) {
+            // The round is open either way; the first decision starts the workflow (signalWithStart).
+            logger.warn({ err: error, approvalId: approval.id }, 'approval workflow not started');
+            return approval;
+          }
           // The workflow ties the round to itself (and approves it in auto mode) as it opens.
           const opened = await waitFor(() => ctx.tx(async ({ em }) => {
             const current = await requireApproval(em, approval.id);

@@ -83,5 +83,7 @@ export async function scoreAndPublish(pubsub: PgPubSub, tenantId: string, itemId
     metaDescription: input.metaDescription,
     locale: input.locale,
   });
-  await pubsub.publish(scoreTopic(tenantId, itemId), { itemId, revision, ...result, computedAt: new Date().toISOString() });
+  // What SeoScore exposes, nothing more: every keystroke's event is serialised, compressed and sent to every replica.
+  const { total, seo, readability, geo, explanation, checks, usage } = result;
+  await pubsub.publish(scoreTopic(tenantId, itemId), { itemId, revision, total, seo, readability, geo, explanation, checks, usage, computedAt: new Date().toISOString() });
 }

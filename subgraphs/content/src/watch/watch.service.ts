@@ -98,7 +98,8 @@ export interface AlertView {
 
 const SOURCE_SELECT = `
   select s.id, s.tenant_id, s.competitor_id, c.name as competitor_name, c.website as competitor_website, s.kind, s.url, s.selectors,
-         s.interval_minutes, s.price_threshold_pct, s.active, s.last_fetched_at, s.last_status, s.last_error, s.created_at
+         s.interval_minutes, s.price_threshold_pct, s.active, s.last_fetched_at, s.last_status, s.last_error, s.created_at,
+         exists (select 1 from content.competitor_capture k where k.tenant_id = s.tenant_id and k.source_id = s.id and k.content_hash is not null) as has_content
     from content.competitor_source s
     join content.competitor c on c.tenant_id = s.tenant_id and c.id = s.competitor_id`;
 
@@ -111,7 +112,8 @@ export function sourceFrom(row: Row): SourceView {
     competitorName: row.competitor_name as string,
     competitorWebsite: (row.competitor_website as string | null) ?? null,
     kind: kind === 'page' ? 'page' : 'feed',
-    feedFormat: kind === 'page' || !row.last_fetched_at || row.last_status === 'error' && kind === 'rss' && !row.last_fetched_at ? null : kind === 'page' ? null : kind,
+    // Known once a capture read the feed (it is stored as rss until then).
+    feedFormat: kind === 'page' || !row.has_content ? null : kind,
     url: row.url as string,
     selectors: (row.selectors ?? {}) as PageSelectors,
     intervalMinutes: Number(row.interval_minutes),

@@ -42,7 +42,8 @@ function UsageChart({ id, title, rows, metric }: { id: string; title: string; ro
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={points} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="var(--mantine-color-gray-2)" />
-              <XAxis type="number" tickLine={false} axisLine={false} fontSize={12} allowDecimals={metric === 'cost'} />
+              <XAxis type="number" tickLine={false} axisLine={false} fontSize={12} allowDecimals={metric === 'cost'}
+                tickFormatter={(v: number) => (metric === 'cost' ? formatMoney(v * 100, points[0]!.currency, i18n.language) : new Intl.NumberFormat(i18n.language, { notation: 'compact' }).format(v))} />
               <YAxis type="category" dataKey="label" width={170} tickLine={false} axisLine={false} fontSize={12} />
               <Tooltip
                 formatter={(value, name, item) => {
@@ -63,7 +64,22 @@ function UsageChart({ id, title, rows, metric }: { id: string; title: string; ro
           </ResponsiveContainer>
         </figure>
       )}
+      {metric === 'tokens' && points.length > 0 ? (
+        <Group gap="lg" mt="xs">
+          <Legend color={branding.primaryColor} label={t('aiAdmin.usage.inputTokens')} />
+          <Legend color={branding.accentColor} label={t('aiAdmin.usage.outputTokens')} />
+        </Group>
+      ) : null}
     </Card>
+  );
+}
+
+function Legend({ color, label }: { color: string; label: string }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <span style={{ width: 12, height: 12, borderRadius: 3, background: color, display: 'inline-block' }} aria-hidden="true" />
+      <Text size="xs" c="dimmed">{label}</Text>
+    </Group>
   );
 }
 

@@ -15,8 +15,8 @@ export function BestTimes({ channel, onChannel }: { channel: Channel; onChannel(
   return (
     <Card withBorder radius="md" p="lg" data-testid="best-times">
       <Stack gap="sm">
-        <Group justify="space-between" wrap="nowrap">
-          <Group gap="xs">
+        <Group justify="space-between" gap="xs">
+          <Group gap="xs" wrap="nowrap">
             <IconSparkles size={18} />
             <Title order={2} fz="md">{t('calendar.bestTimes.title')}</Title>
           </Group>

@@ -5,7 +5,7 @@ import timeGridPlugin from '@fullcalendar/timegrid';
 import listPlugin from '@fullcalendar/list';
 import interactionPlugin from '@fullcalendar/interaction';
 import frLocale from '@fullcalendar/core/locales/fr';
-import type { DatesSetArg, EventClickArg, EventDropArg, EventMountArg } from '@fullcalendar/core';
+import type { DatesSetArg, EventClickArg, EventContentArg, EventDropArg } from '@fullcalendar/core';
 import { Box } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CalendarSlot } from './calendar.graphql.ts';
@@ -34,14 +34,17 @@ export function CalendarBoard({ slots, onRange, onMove, onOpen }: CalendarBoardP
   const buttonText = useMemo(() => ({ today: t('calendar.today'), month: t('calendar.month'), week: t('calendar.week'), list: t('calendar.list') }), [t]);
   const events = useMemo<SlotEvent[]>(() => slots.map((slot) => toEvent(slot, t(`channels.${slot.channel}`), t)), [slots, t]);
 
-  function mounted(arg: EventMountArg) {
+  /** The event's inside, re-rendered whenever the slot changes (status colours, hover reason, test hooks). */
+  function content(arg: EventContentArg) {
     const slot = arg.event.extendedProps.slot as CalendarSlot;
-    arg.el.dataset.slotId = slot.id;
-    arg.el.dataset.state = arg.event.extendedProps.state as string;
-    // The reason shows on hover; a click opens the details.
-    const status = t(`calendar.state.${arg.event.extendedProps.state as SlotState}`);
+    const state = arg.event.extendedProps.state as SlotState;
     const reason = slot.timing ? timingReason(slot.timing, channelLabel(slot), t, i18n.language) : '';
-    arg.el.title = [arg.event.title, status, reason].filter(Boolean).join('\n');
+    return (
+      <div className="slot-event" data-slot-id={slot.id} data-state={state} title={[arg.event.title, t(`calendar.state.${state}`), reason].filter(Boolean).join('\n')}
+        style={{ overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', padding: '1px 3px' }}>
+        <b>{arg.timeText}</b> {arg.event.title}
+      </div>
+    );
   }
 
   async function dropped(arg: EventDropArg) {
@@ -73,7 +76,8 @@ export function CalendarBoard({ slots, onRange, onMove, onOpen }: CalendarBoardP
         scrollTime="07:00:00"
         nowIndicator
         events={events}
-        eventDidMount={mounted}
+        eventContent={content}
+        eventDisplay="block"
         eventDrop={(arg) => void dropped(arg)}
         eventClick={(arg: EventClickArg) => {
           arg.jsEvent.preventDefault();

@@ -1,9 +1,9 @@
-import { IconChartBar, IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconPhoto, IconRoute, IconStack2, IconCpu, IconSettings, IconSend, IconAddressBook } from '@tabler/icons-react';
+import { IconWand, IconChartBar, IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconPhoto, IconRoute, IconStack2, IconCpu, IconSettings, IconSend, IconAddressBook } from '@tabler/icons-react';
 import { IconCalendarEvent, IconChecklist } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { Viewer } from '../auth/auth.graphql.ts';
 
-export type NavKey = 'brand' | 'prompts' | 'studio' | 'calendar' | 'approvals' | 'media' | 'pipeline' | 'publications' | 'contacts' | 'credits' | 'clientCredits' | 'tenants' | 'aiAdmin' | 'settings';
+export type NavKey = 'brand' | 'onboarding' | 'prompts' | 'studio' | 'calendar' | 'approvals' | 'media' | 'pipeline' | 'publications' | 'contacts' | 'credits' | 'clientCredits' | 'tenants' | 'aiAdmin' | 'settings';
 
 export interface NavEntry {
   key: NavKey;
@@ -20,6 +20,8 @@ const client = (viewer: Viewer) => viewer.tenant.kind === 'CLIENT';
 
 export const NAVIGATION: NavEntry[] = [
   { key: 'brand', path: '/brand', icon: IconDna2, allowed: (v) => client(v) && has(v, 'brand:read') },
+  // T8: the guided onboarding proposes the DNA; only those who may write the DNA run it.
+  { key: 'onboarding', path: '/onboarding', icon: IconWand, allowed: (v) => client(v) && has(v, 'brand:write') },
   // The studio creates drafts as soon as it opens: reading alone is not enough.
   { key: 'studio', path: '/studio', icon: IconPencilBolt, allowed: (v) => client(v) && has(v, 'content:write') },
   { key: 'calendar', path: '/calendar', icon: IconCalendarEvent, allowed: (v) => client(v) && has(v, 'content:read') },

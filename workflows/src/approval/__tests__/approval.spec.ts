@@ -302,10 +302,10 @@ describe('approval GraphQL', () => {
     expect(view.data!.approvalByToken).toMatchObject({ brandName: 'Forge & Flow Studio', title: 'Croissant masterclass', channel: 'INSTAGRAM', status: 'PENDING', version: 1, email: 'owner@forge.example' });
 
     // Tampered: one character of the signature, of the link id, of the expiry.
-    const parts = token.split('.');
+    const parts = token.split('~');
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
     for (const bad of [[...parts.slice(0, 4), flip(parts[4]!)], [parts[0], flip(parts[1]!), ...parts.slice(2)], [parts[0], parts[1], 'zzzzzz', ...parts.slice(3)]]) {
-      expect(code(await gql(ANONYMOUS, VIEW, { t: bad.join('.') }))).toBe('NOT_FOUND');
+      expect(code(await gql(ANONYMOUS, VIEW, { t: bad.join('~') }))).toBe('NOT_FOUND');
     }
     expect(code(await gql(ANONYMOUS, VIEW, { t: 'garbage' }))).toBe('NOT_FOUND');
     // Expired: the same token two days later.
@@ -338,9 +338,9 @@ describe('approval GraphQL', () => {
     expect((await gql(ANONYMOUS, VIEW, { t: tokenA })).data!.approvalByToken.brandName).toBe('Forge & Flow Studio');
     // B's token with A's link id (the signature no longer matches), and a well-signed token for A's link
     // made with another key: both refused, A's round untouched.
-    const [v, , exp, nonce, sig] = tokenB.split('.');
-    const idA = tokenA.split('.')[1]!;
-    expect(code(await gql(ANONYMOUS, DECIDE, { t: [v, idA, exp, nonce, sig].join('.'), d: 'APPROVE' }))).toBe('NOT_FOUND');
+    const [v, , exp, nonce, sig] = tokenB.split('~');
+    const idA = tokenA.split('~')[1]!;
+    expect(code(await gql(ANONYMOUS, DECIDE, { t: [v, idA, exp, nonce, sig].join('~'), d: 'APPROVE' }))).toBe('NOT_FOUND');
     const linkIdA = (await row<{ id: string }>('select id from content.approval_link where approval_id = $1', [a.approvalId])).id;
     const forged = signLinkToken(linkIdA, new Date(Date.now() + HOUR), Buffer.from('someone-else-s-secret-0123456789abcdef'));
     expect(code(await gql(ANONYMOUS, DECIDE, { t: forged, d: 'APPROVE' }))).toBe('NOT_FOUND');

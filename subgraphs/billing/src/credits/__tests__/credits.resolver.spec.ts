@@ -159,6 +159,7 @@ describe('a client’s credits', () => {
     // Another client's id reads as missing, before any question of rights.
     const foreign = await codeOf(clientAdmin, grant, { c: T.bakery, a: 100, k: 'gift' });
     expect(foreign).toEqual(await codeOf(clientAdmin, grant, { c: uuidv7(), a: 100, k: 'gift' }));
+    expect(foreign).toEqual(await codeOf(clientAdmin, grant, { c: 'not-an-id', a: 100, k: 'gift' }));
     expect(foreign.code).toBe('NOT_FOUND');
 
     const agency = await as(L.distributorAdmin);

@@ -12,7 +12,7 @@ describe('signed approval tokens', () => {
     const a = signLinkToken(LINK, LATER, SECRET);
     const b = signLinkToken(LINK, LATER, SECRET);
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(a).toMatch(/^[A-Za-z0-9~_-]+$/);
     expect(verifyLinkToken(a, NOW, SECRET)).toEqual({ linkId: LINK, expiresAt: LATER });
     expect(tokenHash(a)).toMatch(/^[0-9a-f]{64}$/);
     expect(tokenHash(a)).not.toBe(tokenHash(b));
@@ -22,12 +22,12 @@ describe('signed approval tokens', () => {
     const token = signLinkToken(LINK, LATER, SECRET);
     expect(verifyLinkToken(token, LATER, SECRET)).toBeNull();
     expect(verifyLinkToken(token, NOW, Buffer.from('another-secret-another-secret-xx'))).toBeNull();
-    const [v, id, exp, nonce, sig] = token.split('.') as [string, string, string, string, string];
+    const [v, id, exp, nonce, sig] = token.split('~') as [string, string, string, string, string];
     // A later expiry or another link id breaks the signature.
-    expect(verifyLinkToken([v, id, (parseInt(exp, 36) + 86_400).toString(36), nonce, sig].join('.'), NOW, SECRET)).toBeNull();
-    expect(verifyLinkToken([v, id.replace(/.$/, (c) => (c === '0' ? '1' : '0')), exp, nonce, sig].join('.'), NOW, SECRET)).toBeNull();
-    expect(verifyLinkToken([v, id, exp, nonce, sig.slice(0, -2)].join('.'), NOW, SECRET)).toBeNull();
-    for (const bad of ['', 'abc', '.', token + '.', 'x'.repeat(300), 42, null]) expect(verifyLinkToken(bad, NOW, SECRET)).toBeNull();
+    expect(verifyLinkToken([v, id, (parseInt(exp, 36) + 86_400).toString(36), nonce, sig].join('~'), NOW, SECRET)).toBeNull();
+    expect(verifyLinkToken([v, id.replace(/.$/, (c) => (c === '0' ? '1' : '0')), exp, nonce, sig].join('~'), NOW, SECRET)).toBeNull();
+    expect(verifyLinkToken([v, id, exp, nonce, sig.slice(0, -2)].join('~'), NOW, SECRET)).toBeNull();
+    for (const bad of ['', 'abc', '~', token + '~', 'x'.repeat(300), 42, null]) expect(verifyLinkToken(bad, NOW, SECRET)).toBeNull();
   });
 
   it('takes its key from APPROVAL_LINK_SECRET, else derives one from GATEWAY_SECRET', () => {
