@@ -63,6 +63,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** an existing Temporal server; otherwise a dev server with its data in dataDir */
   temporalAddress?: string;
+  /** extra environment for the services (tests: e.g. ENSEMBLE_TEST_FETCH_ROUTES, honoured only under NODE_ENV=test) */
+  env?: Record<string, string>;
 }
 
 export interface Stack {
@@ -206,6 +208,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       SMTP_URL: smtpUrl,
       PUBLIC_WEB_URL: process.env.PUBLIC_WEB_URL ?? `http://localhost:${ports.web}`,
       ...secrets,
+      ...options.env,
     };
 
     const services: Array<{ name: string; file: string; port: number | null }> = [

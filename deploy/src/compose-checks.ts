@@ -9,7 +9,9 @@ import { parsePortSpec } from './compose-file.ts';
 import { exposedPorts, hasHealthcheck } from './dockerfile-checks.ts';
 import { allReferences } from './interpolation.ts';
 
-export const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/;
+// A URL setting (OAUTH_TOKEN_URL_…) is not a secret by its name; credentials
+// inside a URL are caught by the userinfo check instead.
+export const SECRET_NAME = /^(?!.*_URL(?:_|$)).*(SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_KEY|PRIVATE_KEY|MASTER_KEY|CREDENTIAL)/;
 
 export function environmentOf(service: ComposeService): Record<string, string> {
   const env = service.environment;
@@ -21,6 +23,18 @@ export function environmentOf(service: ComposeService): Record<string, string> {
     }));
   }
   return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? '' : String(value)]));
+}
+
+/**
+ * Variables a service takes by name only (`KEY:` or `- KEY`): Compose passes
+ * the value from its environment or `.env` when set, and leaves it unset
+ * otherwise — the form for optional secrets, which have no default to give.
+ */
+export function passedThrough(service: ComposeService): string[] {
+  const env = service.environment;
+  if (!env) return [];
+  if (Array.isArray(env)) return env.filter((entry) => !entry.includes('='));
+  return Object.entries(env).filter(([, value]) => value === null).map(([key]) => key);
 }
 
 export function buildOf(service: ComposeService): { context: string; dockerfile: string } | undefined {
@@ -160,9 +174,10 @@ const USERINFO = /^[a-z][a-z0-9+.-]*:\/\/((?:\$\{[^}]*\}|[^@/\s])*)@/i;
 export function checkSecrets(doc: ComposeDocument): string[] {
   const problems: string[] = [];
   for (const [name, service] of Object.entries(doc.services)) {
+    const optional = new Set(passedThrough(service));
     for (const [key, value] of Object.entries(environmentOf(service))) {
-      if (SECRET_NAME.test(key) && !REQUIRED_REF.test(value)) {
-        problems.push(`${name}: ${key} must be exactly \${VAR:?message} (a required variable), not ${JSON.stringify(value)}`);
+      if (SECRET_NAME.test(key) && !REQUIRED_REF.test(value) && !optional.has(key)) {
+        problems.push(`${name}: ${key} must be exactly \${VAR:?message} (a required variable) or passed through by name (an optional one), not ${JSON.stringify(value)}`);
       }
       const userinfo = value.match(USERINFO)?.[1];
       if (userinfo?.includes(':')) {
@@ -196,7 +211,7 @@ export function parseEnvFile(text: string): Record<string, string> {
 export function checkEnvExample(doc: ComposeDocument, exampleText: string): string[] {
   const problems: string[] = [];
   const example = parseEnvFile(exampleText);
-  const used = new Set(allReferences(doc).map((r) => r.name));
+  const used = new Set([...allReferences(doc).map((r) => r.name), ...Object.values(doc.services).flatMap(passedThrough)]);
   for (const name of used) if (!(name in example)) problems.push(`${name} is read by docker-compose.yml but missing from the .env example`);
   for (const [name, value] of Object.entries(example)) {
     if (!used.has(name)) problems.push(`${name} is in the .env example but docker-compose.yml never reads it`);

@@ -13,6 +13,8 @@ export interface Manifest {
   optionalDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
   workspaces?: string[];
+  /** Node's package exports: `./*` → `./src/*.ts` in this repository. */
+  exports?: string | Record<string, unknown>;
 }
 
 export interface Workspace {

@@ -14,6 +14,8 @@ import {
 } from '../src/compose-checks.ts';
 import { createSchemaValidator, parseCompose, parsePortSpec, type ComposeDocument } from '../src/compose-file.ts';
 import { checkDockerfile } from '../src/dockerfile-checks.ts';
+import { finalStage, parseDockerfile } from '../src/dockerfile.ts';
+import { checkDocumentedSettings, documentedSettings, envReads, isRead, reachableFiles } from '../src/env-usage.ts';
 import { DockerIgnore } from '../src/dockerignore.ts';
 import { interpolate } from '../src/interpolation.ts';
 import { listWorkspaces } from '../src/workspaces.ts';
@@ -35,7 +37,9 @@ const workspaces = listWorkspaces(root);
 const SUBGRAPHS = ['tenants', 'content', 'analytics', 'billing'];
 const APP_SERVICES = [...SUBGRAPHS, 'worker'];
 const PUBLIC = ['gateway', 'web'];
-const SECRETS = ['APP_DATABASE_PASSWORD', 'GATEWAY_SECRET', 'JWT_SECRET', 'POSTGRES_PASSWORD'];
+const SECRETS = ['APP_DATABASE_PASSWORD', 'ENSEMBLE_MASTER_KEY', 'GATEWAY_SECRET', 'JWT_SECRET', 'POSTGRES_PASSWORD'];
+// Documented settings left at their built-in value in this deployment, and why.
+const FIXED_SETTINGS: Record<string, string> = { TEMPORAL_TASK_QUEUE: 'one task queue per deployment: the contracts\' name' };
 
 function none(problems: string[]): void {
   expect(problems, `\n${problems.join('\n')}`).toEqual([]);
@@ -157,6 +161,24 @@ describe('docker-compose.yml', () => {
       expect(environmentOf(resolved.services[name]!).PORT).toBe(String(4001 + index));
     });
   });
+
+  it('passes every documented setting (README) that a service\'s code reads to that service', () => {
+    expect(documentedSettings(read('README.md')).length).toBeGreaterThan(20);
+    none(checkDocumentedSettings({ doc: resolved, root, workspaces, readme: read('README.md'), fixed: FIXED_SETTINGS }));
+  });
+
+  it('gives the settings of storage, media, mail, links and providers to the services that use them', () => {
+    for (const name of ['content', 'worker']) {
+      const env = environmentOf(resolved.services[name]!);
+      for (const key of ['STORAGE_DRIVER', 'S3_BUCKET', 'S3_SECRET_ACCESS_KEY', 'MEDIA_URL_SECRET', 'MEDIA_PUBLIC_BASE_URL', 'APPROVAL_LINK_SECRET',
+        'SMTP_FROM', 'PUBLIC_WEB_URL', 'META_GRAPH_URL', 'TWILIO_API_URL', 'OAUTH_TOKEN_URL_LINKEDIN', 'ENSEMBLE_MASTER_KEY']) expect(env, `${name} ${key}`).toHaveProperty(key);
+      expect(env.MEDIA_PUBLIC_BASE_URL).toBe('http://localhost:8081');
+    }
+    expect(environmentOf(resolved.services.tenants!).ENSEMBLE_MASTER_KEY).toBe('test-ensemble_master_key');
+    const gateway = environmentOf(resolved.services.gateway!);
+    expect(gateway).toHaveProperty('MEDIA_URL_SECRET');
+    expect(gateway.UPLOAD_MAX_BYTES).toBe(environmentOf(resolved.services.web!).UPLOAD_MAX_BYTES);
+  });
 });
 
 describe('Dockerfiles', () => {
@@ -243,8 +265,11 @@ describe('the checks catch a broken deployment', () => {
     (broken.services.tenants!.environment as Record<string, string>).DATABASE_URL = 'postgres://postgres:hunter2@postgres:5432/ensemble';
     (broken.services.worker!.environment as Record<string, string>).GATEWAY_SECRET = '${GATEWAY_SECRET:-changeme}';
     (broken.services.content!.environment as Record<string, string>).SMTP_URL = '${SMTP_URL:-smtp://user:pass@mail:25}';
+    // An optional secret given an empty default instead of being passed through by name.
+    (broken.services.content!.environment as Record<string, string>).S3_SECRET_ACCESS_KEY = '${S3_SECRET_ACCESS_KEY:-}';
     const problems = checkSecrets(broken);
-    expect(problems).toContain('gateway: JWT_SECRET must be exactly ${VAR:?message} (a required variable), not "dev-secret"');
+    expect(problems).toContain('gateway: JWT_SECRET must be exactly ${VAR:?message} (a required variable) or passed through by name (an optional one), not "dev-secret"');
+    expect(problems.some((p) => p.includes('${S3_SECRET_ACCESS_KEY:-} gives secret S3_SECRET_ACCESS_KEY a default or lets it be empty'))).toBe(true);
     expect(problems).toContain('tenants: DATABASE_URL carries a password that is not a required ${VAR:?message}');
     expect(problems.some((p) => p.includes('${GATEWAY_SECRET:-changeme} gives secret GATEWAY_SECRET a default'))).toBe(true);
     expect(problems).toContain('services.content.environment.SMTP_URL: the default of SMTP_URL carries credentials');
@@ -265,6 +290,28 @@ describe('the checks catch a broken deployment', () => {
     expect(checkEnvExample(raw, withoutJwt)).toContain('JWT_SECRET is read by docker-compose.yml but missing from the .env example');
     const leaked = envExample.replace(/^GATEWAY_SECRET=$/m, 'GATEWAY_SECRET=abc');
     expect(checkEnvExample(raw, leaked)).toContain('GATEWAY_SECRET has a value in the .env example; secrets are left empty there');
+    // An optional secret passed through by name is read too.
+    const withoutS3 = envExample.replace(/^S3_SECRET_ACCESS_KEY=.*$/m, '');
+    expect(checkEnvExample(raw, withoutS3)).toContain('S3_SECRET_ACCESS_KEY is read by docker-compose.yml but missing from the .env example');
+  });
+
+  it('notices a setting the code reads that a service is not given', () => {
+    const broken = clone(resolved);
+    delete (broken.services.worker!.environment as Record<string, unknown>).MEDIA_PUBLIC_BASE_URL;
+    delete (broken.services.gateway!.environment as Record<string, unknown>).UPLOAD_MAX_BYTES;
+    for (const key of Object.keys(broken.services.content!.environment as Record<string, unknown>)) {
+      if (key.startsWith('OAUTH_TOKEN_URL_')) delete (broken.services.content!.environment as Record<string, unknown>)[key];
+    }
+    const problems = checkDocumentedSettings({ doc: broken, root, workspaces, readme: read('README.md'), fixed: FIXED_SETTINGS });
+    expect(problems).toEqual(expect.arrayContaining([
+      'worker: its code reads MEDIA_PUBLIC_BASE_URL, which docker-compose.yml does not pass',
+      'gateway: its code reads UPLOAD_MAX_BYTES, which docker-compose.yml does not pass',
+      'content: its code reads OAUTH_TOKEN_URL_<CONNECTOR>, which docker-compose.yml does not pass',
+    ]));
+    expect(problems).toHaveLength(3);
+    // Left at its built-in value on purpose: not reported, unless it stops being so.
+    expect(checkDocumentedSettings({ doc: resolved, root, workspaces, readme: read('README.md'), fixed: {} })).toContain(
+      'content: its code reads TEMPORAL_TASK_QUEUE, which docker-compose.yml does not pass');
   });
 
   it('notices a subgraph URL on the wrong port, a Dockerfile that is not there, a wrong PORT', () => {
@@ -397,5 +444,92 @@ describe('helpers', () => {
       value: { a: 'd', b: '', c: '$HOME', d: 'set', e: 'pre-y-post', f: '' },
       errors: ['f: required variable Z is missing a value: need Z'],
     });
+  });
+});
+
+describe('what a service reads from its environment', () => {
+  it('finds names read directly, through a name constant, and built from a prefix', () => {
+    const reads = envReads([
+      "const a = process.env.STORAGE_DRIVER ?? env['S3_BUCKET'];",
+      'if (env.UPLOAD_MAX_BYTES) x = process.env["PUBLIC_WEB_URL"];',
+      "export const MASTER_KEY_ENV = 'ENSEMBLE_MASTER_KEY';",
+      'const key = env[MASTER_KEY_ENV];',
+      'const url = env[`OAUTH_TOKEN_URL_${code.toUpperCase()}`];',
+      'const lower = process.env.notAName;',
+    ].join('\n'));
+    expect([...reads.names].sort()).toEqual(['ENSEMBLE_MASTER_KEY', 'PUBLIC_WEB_URL', 'S3_BUCKET', 'STORAGE_DRIVER', 'UPLOAD_MAX_BYTES']);
+    expect([...reads.prefixes]).toEqual(['OAUTH_TOKEN_URL_']);
+  });
+
+  it('follows run-time imports from the entry point, across workspaces, and not type-only ones', () => {
+    const files = reachableFiles(root, 'gateway/src/main.ts', workspaces);
+    expect(files).toContain('gateway/src/uploads.ts');
+    expect(files).toContain('packages/storage/src/signed-url.ts');
+    // The gateway checks signed URLs; it never opens the storage itself.
+    expect(files).not.toContain('packages/storage/src/storage.ts');
+    expect(reachableFiles(root, 'workflows/src/worker.ts', workspaces)).toContain('packages/ingest/src/speech.ts');
+  });
+});
+
+describe('the web front', () => {
+  const conf = read('deploy/nginx/web.conf');
+  const location = (pattern: string): string => {
+    const start = conf.indexOf(`location ${pattern} {`);
+    expect(start, pattern).toBeGreaterThanOrEqual(0);
+    let depth = 0;
+    for (let i = conf.indexOf('{', start + `location ${pattern}`.length); i < conf.length; i += 1) {
+      if (conf[i] === '{') depth += 1;
+      if (conf[i] === '}' && --depth === 0) return conf.slice(start, i + 1);
+    }
+    throw new Error(`unterminated location ${pattern}`);
+  };
+
+  it('forwards uploads, signed media, one-click unsubscribe and the Twilio webhook to the gateway', () => {
+    for (const pattern of ['= /uploads', '~ "^/media/[0-9a-f-]{36}$"', '= /hooks/twilio/sms', '@gateway']) {
+      expect(location(pattern), pattern).toMatch(/proxy_pass http:\/\/gateway:4000;/);
+    }
+    expect(location('= /uploads')).toMatch(/proxy_request_buffering off;/);
+    expect(location('= /hooks/twilio/sms')).toMatch(/limit_except POST/);
+    // GET /u/<token> is the app's page; POST goes to the gateway.
+    const unsubscribe = location('~ "^/u/[A-Za-z0-9_-]{16,200}$"');
+    expect(unsubscribe).toMatch(/error_page 418 = @gateway;/);
+    expect(unsubscribe).toMatch(/if \(\$request_method = POST\) \{\s*return 418;/);
+    expect(unsubscribe).toMatch(/try_files \/index\.html =404;/);
+    // The gateway's own patterns for those routes are the ones forwarded.
+    expect(read('gateway/src/public-routes.ts')).toContain("/^\\/u\\/[A-Za-z0-9_-]{16,200}$/, /^\\/hooks\\/twilio\\/sms$/");
+  });
+
+  it('limits /uploads to UPLOAD_MAX_BYTES plus the multipart framing the gateway allows', async () => {
+    expect(location('= /uploads')).toMatch(/client_max_body_size \$\{UPLOAD_BODY_LIMIT\};/);
+    // The only ${…} in the template: nginx's own $variables are left to nginx.
+    expect([...new Set([...conf.matchAll(/\$\{([A-Za-z_]+)\}/g)].map((m) => m[1]))]).toEqual(['UPLOAD_BODY_LIMIT']);
+    const constant = (name: string) => new RegExp(`const ${name} = ([\\d *]+);`).exec(read('gateway/src/uploads.ts'))![1]!
+      .split('*').map(Number).reduce((a, b) => a * b, 1);
+    const overhead = constant('MULTIPART_OVERHEAD');
+    const gatewayDefault = constant('DEFAULT_UPLOAD_MAX_BYTES');
+    expect([overhead, gatewayDefault]).toEqual([1024 * 1024, 50 * 1024 * 1024]);
+    const { execFileSync } = await import('node:child_process');
+    const limit = (env: Record<string, string>) =>
+      execFileSync('sh', ['-c', '. ./deploy/nginx/upload-limit.envsh && printf %s "$UPLOAD_BODY_LIMIT"'], { cwd: root, env: { PATH: process.env.PATH!, ...env } }).toString();
+    expect(Number(limit({}))).toBe(gatewayDefault + overhead);
+    expect(Number(limit({ UPLOAD_MAX_BYTES: environmentOf(resolved.services.web!).UPLOAD_MAX_BYTES! }))).toBe(gatewayDefault + overhead);
+    expect(Number(limit({ UPLOAD_MAX_BYTES: '104857600' }))).toBe(104857600 + overhead);
+    expect(() => limit({ UPLOAD_MAX_BYTES: '50MB' })).toThrow();
+    const dockerfile = read('web/Dockerfile');
+    expect(dockerfile).toMatch(/COPY deploy\/nginx\/web\.conf \/etc\/nginx\/templates\/default\.conf\.template/);
+    expect(dockerfile).toMatch(/COPY --chmod=0755 deploy\/nginx\/upload-limit\.envsh \/docker-entrypoint\.d\/1\d-upload-limit\.envsh/);
+    expect(dockerfile).toMatch(/ENV NGINX_ENVSUBST_FILTER=\^UPLOAD_BODY_LIMIT/);
+  });
+});
+
+describe('the worker image', () => {
+  it('installs the offline speech-to-text tools the ingest package runs', () => {
+    const stage = finalStage(parseDockerfile(read('workflows/Dockerfile')));
+    const install = stage.instructions.find((i) => i.keyword === 'RUN' && /apt-get install/.test(i.text))?.text ?? '';
+    for (const pkg of ['pocketsphinx', 'pocketsphinx-en-us', 'ffmpeg']) expect(install.split(/\s+/), pkg).toContain(pkg);
+    const speech = read('packages/ingest/src/speech.ts');
+    expect(speech).toContain("const POCKETSPHINX = 'pocketsphinx_continuous';");
+    expect(speech).toContain("const FFMPEG = 'ffmpeg';");
+    expect(speech).toContain("'/usr/share/pocketsphinx/model/en-us'");
   });
 });

@@ -23,7 +23,7 @@ let dataDir: string;
 let dropDatabase: () => Promise<void>;
 let admin: pg.Client;
 const A = { tenantId: '', token: '', email: '' };
-const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '' };
+const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '', approvalId: '', slotId: '', onboardingId: '', onboardingSourceId: '', mediaId: '' };
 let distributor = { token: '', subtree: [] as string[], outsideClientId: '' };
 
 async function createClientAdmin(tenantId: string, email: string): Promise<void> {
@@ -68,6 +68,20 @@ beforeAll(async () => {
     'mutation { startMonthlyPipeline { id } }', {}, B.token);
   B.runId = run.data!.startMonthlyPipeline.id;
   expect(B.itemId && B.apiKeyId && B.runId).toBeTruthy();
+  // C5/C6: a review round of B's draft, and a calendar slot of B (slots come from pipelines: inserted here).
+  const round = await graphql<{ submitForReview: { id: string } }>(stack.gatewayUrl,
+    'mutation($id: ID!) { submitForReview(itemId: $id) { id } }', { id: B.itemId }, B.token);
+  B.approvalId = round.data!.submitForReview.id;
+  B.slotId = randomUUID();
+  await admin.query(`insert into content.calendar_slot (id, tenant_id, channel, scheduled_at) values ($1, $2, 'blog', now() + interval '3 days')`, [B.slotId, B.tenantId]);
+  // T8: B's onboarding session with a website source, and an uploaded PDF of B's library.
+  const onboarding = await graphql<{ addOnboardingSource: { id: string; sources: Array<{ id: string }> } }>(stack.gatewayUrl,
+    'mutation { addOnboardingSource(kind: URL, url: "https://probe-b.example/") { id sources { id } } }', {}, B.token);
+  B.onboardingId = onboarding.data!.addOnboardingSource.id;
+  B.onboardingSourceId = onboarding.data!.addOnboardingSource.sources[0]!.id;
+  B.mediaId = randomUUID();
+  await admin.query(`insert into content.media (id, tenant_id, kind, filename, mime_type, size_bytes, sha256, storage, storage_key, locale)
+    values ($1, $2, 'pdf', 'probe.pdf', 'application/pdf', 10, repeat('a', 64), 'local', $3, 'en')`, [B.mediaId, B.tenantId, `${B.tenantId}/${B.mediaId}/probe.pdf`]);
 
   // A distributor admin of the seed and a client outside its subtree.
   const dist = (await admin.query<{ email: string; tenant_id: string }>(`
@@ -106,8 +120,20 @@ const PROBES: Record<string, { op: string; bId: () => string; vars?: Record<stri
   'Query.clientCredit': { op: 'query($id: ID!) { clientCredit(clientId: $id) { budget } }', bId: () => B.tenantId },
   'Mutation.grantCredits': { op: 'mutation($id: ID!) { grantCredits(clientId: $id, amount: 5, idempotencyKey: "probe") { id } }', bId: () => B.tenantId },
   'Mutation.revokeApiKey': { op: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', bId: () => B.apiKeyId },
+  'Query.approval': { op: 'query($id: ID!) { approval(id: $id) { id } }', bId: () => B.approvalId },
+  'Query.itemApprovals': { op: 'query($id: ID!) { itemApprovals(itemId: $id) { id } }', bId: () => B.itemId },
+  'Mutation.commentOnApproval': { op: 'mutation($id: ID!) { commentOnApproval(approvalId: $id, body: "probe") { id } }', bId: () => B.approvalId },
+  'Mutation.createApprovalLink': { op: 'mutation($id: ID!) { createApprovalLink(itemId: $id) { path } }', bId: () => B.itemId },
+  'Mutation.requestChanges': { op: 'mutation($id: ID!) { requestChanges(approvalId: $id, comment: "probe") { id } }', bId: () => B.approvalId },
+  'Mutation.regenerateItem': { op: 'mutation($id: ID!) { regenerateItem(approvalId: $id) { id } }', bId: () => B.approvalId },
+  'Mutation.approveItem': { op: 'mutation($id: ID!) { approveItem(approvalId: $id) { id } }', bId: () => B.approvalId },
+  'Mutation.submitForReview': { op: 'mutation($id: ID!) { submitForReview(itemId: $id) { id } }', bId: () => B.itemId },
+  'Mutation.rescheduleSlot': { op: 'mutation($id: ID!) { rescheduleSlot(slotId: $id, scheduledAt: "2099-01-01T10:00:00Z") { id } }', bId: () => B.slotId },
   'Subscription.seoScore': { op: 'subscription($id: ID!) { seoScore(itemId: $id) { total } }', bId: () => B.itemId },
   'Subscription.pipelineProgress': { op: 'subscription($id: ID!) { pipelineProgress(runId: $id) { id } }', bId: () => B.runId },
+  'Mutation.addOnboardingSource': { op: 'mutation($id: ID) { addOnboardingSource(kind: PDF, mediaId: $id) { id } }', bId: () => B.mediaId },
+  'Mutation.removeOnboardingSource': { op: 'mutation($id: ID!) { removeOnboardingSource(sourceId: $id) { id } }', bId: () => B.onboardingSourceId },
+  'Subscription.onboardingProgress': { op: 'subscription($id: ID!) { onboardingProgress(sessionId: $id) { id } }', bId: () => B.onboardingId },
 };
 
 /** Fields whose ID names a shared catalogue row every tenant may read, not a tenant's row. */

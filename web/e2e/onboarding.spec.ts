@@ -101,7 +101,7 @@ describe('guided onboarding in Chromium', () => {
     const offer = form.getByRole('group', { name: 'Offer 1' });
     await offer.getByRole('textbox', { name: 'Name' }).fill('Croissant au beurre');
     await offer.getByRole('textbox', { name: 'Price' }).fill('1,40');
-    await form.getByRole('textbox', { name: 'Addressing the reader' }).click();
+    await form.getByRole('combobox', { name: 'Addressing the reader' }).click();
     await page.getByRole('option', { name: 'vous (formal)' }).click();
     await shot('onboarding-01-questionnaire');
     await form.getByRole('button', { name: 'Save and continue' }).click();
@@ -116,7 +116,7 @@ describe('guided onboarding in Chromium', () => {
     await page.getByTestId('onboarding-pdf-input').setInputFiles(join(dataDir, PDF_NAME));
     const source = page.getByRole('listitem', { name: PDF_NAME });
     await source.waitFor();
-    expect(await source.getByTestId('source-stage').innerText()).toBe('Queued');
+    expect(await source.getByTestId('source-stage').textContent()).toBe('Queued');
     await shot('onboarding-02-sources');
     await page.getByRole('button', { name: 'Continue to ingestion' }).click();
 
@@ -139,7 +139,7 @@ describe('guided onboarding in Chromium', () => {
     expect(seen).toContain('status:Proposal ready');
     expect(seen).toContain('DONE');
     expect(navigations).toEqual([]);
-    expect(await page.getByRole('listitem', { name: PDF_NAME }).getByTestId('source-stage').innerText()).toBe('Done');
+    expect(await page.getByRole('listitem', { name: PDF_NAME }).getByTestId('source-stage').textContent()).toBe('Done');
     await shot('onboarding-03-ingestion');
   });
 

@@ -110,7 +110,7 @@ describe('the AI studio in Chromium', () => {
     await page.getByTestId('draft-mode').filter({ hasText: 'Mode: Semi-automatic' }).waitFor();
     await page.getByText('In review', { exact: true }).first().waitFor();
     expect(await page.getByLabel('Channel', { exact: true }).inputValue()).toBe('LINKEDIN');
-    expect((await page.getByLabel('Body').inputValue()).length).toBeGreaterThan(100);
+    expect((await page.getByRole('textbox', { name: 'Body' }).inputValue()).length).toBeGreaterThan(100);
     const [v1] = await versions(itemId);
     expect(v1).toMatchObject({ version: 1, author: 'model:offline-writer' });
     expect(v1!.credits).toBeGreaterThan(0);
@@ -122,7 +122,7 @@ describe('the AI studio in Chromium', () => {
     const counter = page.getByTestId('limit-length');
     await expect.poll(() => counter.innerText(), { timeout: 15_000 }).toMatch(/^\d+ \/ 3000 characters$/);
     const before = Number((await counter.innerText()).split(' ')[0]);
-    const body = page.getByLabel('Body');
+    const body = page.getByRole('textbox', { name: 'Body' });
     await body.fill(`${await body.inputValue()}\n\n${ADDED}`);
     await expect.poll(async () => Number((await counter.innerText()).split(' ')[0]), { timeout: 15_000 }).toBe(before + ADDED.length + 2);
     await page.getByText('Up to date').waitFor();
@@ -143,7 +143,7 @@ describe('the AI studio in Chromium', () => {
     await dialog.getByRole('button', { name: /^Regenerate · \d+ credits?$/ }).click();
     await page.getByRole('status').filter({ hasText: 'Version 3 written by the AI' }).waitFor();
     expect(await page.getByTestId('draft-version').textContent()).toBe('Version 3');
-    expect(await page.getByLabel('Body').inputValue()).not.toContain(ADDED);
+    expect(await page.getByRole('textbox', { name: 'Body' }).inputValue()).not.toContain(ADDED);
     const [v3] = await versions(itemId);
     expect(v3).toMatchObject({ version: 3, author: 'model:offline-writer' });
     expect(await consumed()).toBe(spent + v3!.credits);
@@ -165,7 +165,8 @@ describe('the AI studio in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'Version 2 restored as version 4' }).waitFor();
     expect(await page.getByTestId('draft-version').textContent()).toBe('Version 4');
     await page.keyboard.press('Escape');
-    expect(await page.getByLabel('Body').inputValue()).toContain(ADDED);
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('textbox', { name: 'Body' }).inputValue()).toContain(ADDED);
     expect((await versions(itemId)).map((v) => [v.version, v.author, v.restoredFrom])).toEqual([
       [4, 'human', 2], [3, 'model:offline-writer', null], [2, 'human', null], [1, 'model:offline-writer', null],
     ]);

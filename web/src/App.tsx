@@ -30,6 +30,8 @@ const TenantsPage = lazy(() => import('./pages/TenantsPage.tsx').then((m) => ({ 
 const PromptsPage = lazy(() => import('./pages/PromptsPage.tsx').then((m) => ({ default: m.PromptsPage })));
 const AdminAiPage = lazy(() => import('./pages/AdminAiPage.tsx').then((m) => ({ default: m.AdminAiPage })));
 const AdminSettingsPage = lazy(() => import('./pages/AdminSettingsPage.tsx').then((m) => ({ default: m.AdminSettingsPage })));
+const CompetitorsPage = lazy(() => import('./pages/CompetitorsPage.tsx').then((m) => ({ default: m.CompetitorsPage })));
+const EvergreenPage = lazy(() => import('./pages/EvergreenPage.tsx').then((m) => ({ default: m.EvergreenPage })));
 
 function Page({ page, children }: { page: NavKey; children: ReactNode }) {
   return (
@@ -93,6 +95,8 @@ export function App() {
           <Route path="publications" element={<Page page="publications"><PublicationsPage /></Page>} />
           <Route path="publications/:itemId" element={<Page page="publications"><PublicationsPage /></Page>} />
           <Route path="contacts" element={<Page page="contacts"><ContactsPage /></Page>} />
+          <Route path="competitors" element={<Page page="competitors"><CompetitorsPage /></Page>} />
+          <Route path="evergreen" element={<Page page="evergreen"><EvergreenPage /></Page>} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -1,8 +1,10 @@
 // W1 over a whole month and into the next, on Temporal's time-skipping test
 // server with the real worker, the real activities and a fresh seeded
-// database. Only the clock is mocked: the activities read the test server's
-// time (credit periods, "due", the month a schedule starts), the workflows
-// run on it. Three clients, each on a 4-posts plan:
+// database. Only the clock is mocked where time is the subject: the month a
+// schedule's fire starts is read from the test server's clock; every timer
+// (reminders, expiry, retry window) is the workflows' own, on that server.
+// The other activities keep the real clock (credits, events). Three clients,
+// each on a 4-posts plan:
 //   A  fitness studio (semi mode): its items wait for approval; nobody
 //      answers, reminders come after 24 h and 48 h, the approvals expire
 //      after 7 days and the items go back to draft; next month's brief
@@ -24,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { DateTime } from 'luxon';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
@@ -34,7 +36,10 @@ import { createTestDatabase } from '@ensemble/testing/database';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { approvalWorkflowId } from '@ensemble/workflow-contracts/approval';
 import { RETRY_STEP_SIGNAL, monthlyPipelineWorkflowId, monthlyScheduleId, type PipelineProgress } from '@ensemble/workflow-contracts/pipeline';
-import { CONTENT_PUBSUB_CHANNEL, createWorker } from '../src/worker.ts';
+import { CONTENT_PUBSUB_CHANNEL, workflowBundle } from '../src/worker.ts';
+import { createPipelineActivities } from '../src/pipeline/monthly-pipeline.activities.ts';
+import { createPipelineScheduleActivities } from '../src/pipeline/pipeline-schedule.activities.ts';
+import { createApprovalActivities } from '../src/approval/approval.activities.ts';
 import { monthlyPipelineWorkflow, progressQuery } from '../src/pipeline/monthly-pipeline.workflow.ts';
 import { monthlyPipelineStarterWorkflow } from '../src/pipeline/monthly-pipeline-starter.workflow.ts';
 import { createTimeSkippingEnv } from '../src/approval/__tests__/time-skipping.ts';
@@ -57,7 +62,7 @@ let drop: () => Promise<void>;
 let storageDir: string;
 const taskQueue = `pipeline-time-${randomBytes(4).toString('hex')}`;
 
-// The activities' clock follows the test server's (re-read after each skip;
+// The schedule's clock follows the test server's (re-read after each skip;
 // between skips both advance in real time).
 let offsetMs = 0;
 const clock = () => new Date(Date.now() + offsetMs);
@@ -96,7 +101,23 @@ beforeAll(async () => {
   await pubsub.start();
   storageDir = await mkdtemp(join(tmpdir(), 'ens-pipeline-time-'));
   env = await createTimeSkippingEnv();
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', orm, pubsub, taskQueue, storageDir, now: clock });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already
+  }
+  // The worker of workflows/src/worker.ts, with the schedule's activity on the test server's clock.
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...createPipelineActivities({ orm, pubsub, storageDir }),
+      ...createApprovalActivities({ orm, pubsub }),
+      ...createPipelineScheduleActivities({ orm, now: clock }),
+    },
+  });
   running = worker.run();
 }, 240_000);
 

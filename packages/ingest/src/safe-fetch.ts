@@ -1,5 +1,6 @@
 // The one way the product reads a URL it was given (onboarding, competitor
-// watch). Public http(s) destinations only: the URL is checked before any I/O,
+// watch) or sends to one (a client's outgoing webhooks). Public http(s)
+// destinations only: the URL is checked before any I/O,
 // every DNS answer is checked when the connection is made (the socket then
 // connects to exactly the addresses that passed, so DNS rebinding cannot slip
 // a private address in), every redirect hop is checked again, and the body is
@@ -62,9 +63,25 @@ export interface SafeFetchOptions {
   userAgent?: string;
   /** Cancels the fetch (e.g. a crawl's time budget). */
   signal?: AbortSignal;
+  /**
+   * HTTP method, GET by default. Any other method than GET and HEAD follows no
+   * redirect: a 3xx answer is returned as it came, since re-sending a body to
+   * wherever a server points would be the caller's decision, not ours.
+   */
+  method?: SafeFetchMethod;
+  /** Request body (not with GET or HEAD). */
+  body?: string | Uint8Array;
+  /**
+   * Extra request headers (e.g. content-type, a signature); they override
+   * accept and user-agent. Headers that shape the connection itself (host,
+   * content-length, transfer-encoding, connection…) are refused.
+   */
+  headers?: Record<string, string>;
   /** Deliberately absent: there is no way to allow loopback from a call site. */
   allowLoopbackForTests?: never;
 }
+
+export type SafeFetchMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface SafeFetchResponse {
   /** Final URL, after redirects. */
@@ -267,14 +284,39 @@ function createConnector(resolve: Resolver, dial: Dialer, connectTimeoutMs: numb
   };
 }
 
-function checkOptions(options: SafeFetchOptions): Required<Pick<SafeFetchOptions, 'maxBytes' | 'timeoutMs' | 'maxRedirects'>> {
+const METHODS = new Set<SafeFetchMethod>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+// Headers that frame the request or the connection: undici sets them from the
+// body and the URL; a caller's value could smuggle a second request.
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection']);
+
+function checkOptions(options: SafeFetchOptions): Required<Pick<SafeFetchOptions, 'maxBytes' | 'timeoutMs' | 'maxRedirects' | 'method'>> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
+  const method = options.method ?? 'GET';
   if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > 200 * 1024 * 1024) throw new RangeError('maxBytes must be an integer in 1..200 MiB');
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) throw new RangeError('timeoutMs must be in 1..600000');
   if (!Number.isInteger(maxRedirects) || maxRedirects < 0 || maxRedirects > MAX_REDIRECTS) throw new RangeError(`maxRedirects must be an integer in 0..${MAX_REDIRECTS}`);
-  return { maxBytes, timeoutMs, maxRedirects };
+  if (!METHODS.has(method)) throw new RangeError(`method must be one of ${[...METHODS].join(', ')}`);
+  if (options.body !== undefined && (method === 'GET' || method === 'HEAD')) throw new RangeError(`a ${method} request has no body`);
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key)) throw new RangeError(`invalid header name ${JSON.stringify(name)}`);
+    if (RESERVED_HEADERS.has(key) || key.startsWith('proxy-')) throw new RangeError(`the ${key} header is set by the fetcher, not by callers`);
+    if (/[\r\n\0]/.test(value)) throw new RangeError(`the ${key} header holds a line break`);
+  }
+  return { maxBytes, timeoutMs, maxRedirects, method };
+}
+
+function requestHeaders(options: SafeFetchOptions): Record<string, string> {
+  const headers: Record<string, string> = {
+    accept: options.accept ?? DEFAULT_ACCEPT,
+    'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
+    'accept-encoding': 'gzip, deflate, br',
+    'accept-language': 'en, fr;q=0.9, *;q=0.5',
+  };
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  return headers;
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -392,7 +434,9 @@ function mapError(error: unknown, url: string, timedOut: boolean, cancelled: boo
 export function createSafeFetcher(deps: SafeFetcherDeps): SafeFetch {
   const dial = deps.dial ?? defaultDial;
   return async function safeFetchImpl(input: string, options: SafeFetchOptions = {}): Promise<SafeFetchResponse> {
-    const { maxBytes, timeoutMs, maxRedirects } = checkOptions(options);
+    const { maxBytes, timeoutMs, maxRedirects, method } = checkOptions(options);
+    const headers = requestHeaders(options);
+    const followsRedirects = method === 'GET' || method === 'HEAD';
     let url = parsePublicUrl(input);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
@@ -410,18 +454,14 @@ export function createSafeFetcher(deps: SafeFetcherDeps): SafeFetch {
         if (signal.aborted) throw signal.reason;
         const response = await request(url, {
           dispatcher: agent,
-          method: 'GET',
+          method,
           signal,
-          headers: {
-            accept: options.accept ?? DEFAULT_ACCEPT,
-            'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
-            'accept-encoding': 'gzip, deflate, br',
-            'accept-language': 'en, fr;q=0.9, *;q=0.5',
-          },
+          headers,
+          ...(options.body !== undefined ? { body: options.body } : {}),
         });
-        const headers = flattenHeaders(response.headers);
-        const location = headers.location;
-        if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+        const answered = flattenHeaders(response.headers);
+        const location = answered.location;
+        if (followsRedirects && REDIRECT_STATUSES.has(response.statusCode) && location) {
           response.body.dump().catch(() => undefined);
           if (redirects.length >= maxRedirects) {
             throw new SafeFetchError('too-many-redirects', url.href, `${display(input)} redirects more than ${maxRedirects} times.`);
@@ -441,14 +481,14 @@ export function createSafeFetcher(deps: SafeFetcherDeps): SafeFetch {
           }
           continue;
         }
-        const declared = Number(headers['content-length']);
+        const declared = Number(answered['content-length']);
         if (Number.isFinite(declared) && declared > maxBytes) {
           response.body.destroy();
           throw tooLarge(url.href, maxBytes);
         }
-        const body = await readBody(response.body, headers['content-encoding'] ?? '', maxBytes, url.href);
-        const { contentType, charset } = parseContentType(headers['content-type']);
-        return { url: url.href, status: response.statusCode, headers, contentType, charset, body, redirects };
+        const body = await readBody(response.body, answered['content-encoding'] ?? '', maxBytes, url.href);
+        const { contentType, charset } = parseContentType(answered['content-type']);
+        return { url: url.href, status: response.statusCode, headers: answered, contentType, charset, body, redirects };
       }
     } catch (error) {
       throw mapError(error, url.href, timeout.aborted, options.signal?.aborted === true, timeoutMs);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forbiddenAddressReason, normaliseLegacyIpv4 } from '../src/address-policy.ts';
 import {
   createSafeFetcher,
+  DEFAULT_USER_AGENT,
   defaultDial,
   parsePublicUrl,
   safeFetch,
@@ -67,6 +68,16 @@ beforeAll(async () => {
     switch (url.pathname) {
       case '/':
         return res.writeHead(200, { 'content-type': 'text/html; charset=UTF-8' }).end('<h1>Maison Lumière</h1>');
+      case '/echo': {
+        // What arrived, as JSON: method, headers and body.
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          res.writeHead(Number(url.searchParams.get('status') ?? 200), { 'content-type': 'application/json' })
+            .end(JSON.stringify({ method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        return;
+      }
       case '/missing':
         return res.writeHead(404, { 'content-type': 'text/plain' }).end('nope');
       case '/redirect': {
@@ -525,5 +536,57 @@ describe('HTTPS', () => {
     const error = await refusal(fetcher('https://shop.example/'));
     expect(error.reason).toBe('tls');
     expect(error.message).toMatch(/^https:\/\/shop\.example\/ does not have a valid HTTPS certificate/);
+  });
+});
+
+describe('sending with a method, a body and headers (outgoing webhooks)', () => {
+  const fetcher = createSafeFetcher({ resolve: testResolver({ 'loopback.example': ['127.0.0.1'] }), dial: testDial });
+
+  it('POSTs the body with the caller\'s headers, and keeps the fetcher\'s framing', async () => {
+    const body = JSON.stringify({ type: 'content.published', data: { title: 'Pain' } });
+    const res = await fetcher('http://shop.example/echo?status=202', {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/json', 'webhook-id': 'msg_1', accept: 'application/json' },
+    });
+    expect(res.status).toBe(202);
+    const seen = JSON.parse(res.body.toString('utf8')) as { method: string; headers: Record<string, string>; body: string };
+    expect(seen.method).toBe('POST');
+    expect(seen.body).toBe(body);
+    expect(seen.headers['content-type']).toBe('application/json');
+    expect(seen.headers['webhook-id']).toBe('msg_1');
+    expect(seen.headers['accept']).toBe('application/json');
+    expect(seen.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+    expect(seen.headers['user-agent']).toBe(DEFAULT_USER_AGENT);
+  });
+
+  it('refuses private destinations for a POST as for a GET, before anything is sent', async () => {
+    const before = canaryConnections;
+    for (const url of [`http://127.0.0.1:${P}/hook`, `http://loopback.example:${P}/hook`, 'http://169.254.169.254/hook', `http://localhost:${P}/hook`]) {
+      const error = await refusal(fetcher(url, { method: 'POST', body: '{}' }));
+      expect(error.reason).toBe('forbidden-destination');
+    }
+    expect(canaryConnections - before).toBe(0);
+  });
+
+  it('does not follow a redirect with a body: the 3xx comes back as it is', async () => {
+    const before = canaryConnections;
+    for (const status of [301, 302, 303, 307, 308]) {
+      const res = await fetcher(`http://shop.example/redirect?status=${status}&to=${encodeURIComponent(`http://127.0.0.1:${P}/`)}`, { method: 'POST', body: 'x' });
+      expect(res.status).toBe(status);
+      expect(res.redirects).toEqual([]);
+    }
+    expect(canaryConnections - before).toBe(0);
+  });
+
+  it('refuses options that would frame the request differently', async () => {
+    await expect(fetcher('http://shop.example/echo', { body: 'x' })).rejects.toThrow(/GET request has no body/);
+    await expect(fetcher('http://shop.example/echo', { method: 'HEAD', body: 'x' })).rejects.toThrow(/HEAD request has no body/);
+    await expect(fetcher('http://shop.example/echo', { method: 'TRACE' as 'GET' })).rejects.toThrow(/method must be one of/);
+    for (const name of ['Host', 'content-length', 'Transfer-Encoding', 'connection', 'proxy-authorization']) {
+      await expect(fetcher('http://shop.example/echo', { method: 'POST', body: 'x', headers: { [name]: '1' } })).rejects.toThrow(/set by the fetcher/);
+    }
+    await expect(fetcher('http://shop.example/echo', { method: 'POST', headers: { 'x-a': 'b\r\nx-injected: 1' } })).rejects.toThrow(/line break/);
+    await expect(fetcher('http://shop.example/echo', { method: 'POST', headers: { 'bad name': 'x' } })).rejects.toThrow(/invalid header name/);
   });
 });

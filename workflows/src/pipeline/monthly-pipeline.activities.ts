@@ -8,7 +8,7 @@
 // jobs, publications and events have ids or keys derived from it; credits are
 // reserved and settled under keys too. A retried activity, or a replay after a
 // worker crash, therefore finds what the first attempt did.
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
@@ -21,6 +21,7 @@ import { buildGenerationPrompt } from '@ensemble/ai/prompt';
 import type { AiRouter } from '@ensemble/ai/router';
 import { ensureMonthlyGrant, reserveCredits, settleReservation, voidReservation } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
 import { countEvents, recordEvent } from '@ensemble/subgraph-analytics/events/event.service';
+import { proposeCandidates } from '@ensemble/subgraph-content/evergreen/evergreen.service';
 import { latestSnapshot } from '@ensemble/subgraph-tenants/brand/brand-dna.service';
 import { mergeCascade, type CascadeLayer } from '@ensemble/subgraph-tenants/brand/cascade';
 import {
@@ -46,6 +47,7 @@ import { getRunSlot, planLimits, planRun, slotOrdinal } from '@ensemble/subgraph
 import { MAX_OUTPUT_TOKENS, contentModeOf, estimateInputTokens, failJob, lockJob, openJob, saveGeneratedContent, setJobReservation, type GenerationJobState } from '@ensemble/subgraph-content/generation/generation.service';
 import { isDue, listRunItems, markScheduled, publicationKey } from '@ensemble/subgraph-content/publication/publication.service';
 import { connectorFor, processPublisher } from '@ensemble/subgraph-content/publication/publish-item.service';
+import { ATTEMPT_LEASE_MS, AttemptInProgressError, publicationIdFor } from '@ensemble/subgraph-content/publication/attempts';
 import {
   monthlyPipelineWorkflowId,
   pipelineIdempotencyKey,
@@ -91,6 +93,8 @@ export interface SlotOutcome {
   reason?: string;
   creditsReserved: number;
   creditsCharged: number;
+  /** time spent in this attempt's body (ms); absent in runs recorded before it was measured */
+  durationMs?: number;
 }
 
 export interface FailRunInput {
@@ -122,6 +126,13 @@ async function modelsOfRun(em: EntityManager, runId: string): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.author.replace(/^model:/, ''), Number(r.n)]));
 }
 
+/** Median and longest slot body of a generation step (ms), when the slots measured it. */
+function slotDurations(outcomes: SlotOutcome[]): { median: number; max: number } | null {
+  const ms = outcomes.flatMap((o) => (typeof o.durationMs === 'number' ? [o.durationMs] : [])).sort((a, b) => a - b);
+  if (!ms.length) return null;
+  return { median: ms[Math.floor((ms.length - 1) / 2)]!, max: ms.at(-1)! };
+}
+
 const NON_RETRYABLE_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'UNAUTHENTICATED']);
 
 /** AppErrors keep their stable code as the failure type; the ones a retry cannot fix are not retried. */
@@ -137,6 +148,33 @@ function invalid(message: string): ApplicationFailure {
 }
 
 /** Thrown from a slot's reservation when another attempt already generated it. */
+/** How often a running activity tells Temporal it is alive (the workflow's heartbeat timeout is 30 s). */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/**
+ * Heartbeats while `fn` runs, so that a worker killed mid-activity is noticed
+ * after the heartbeat timeout and the activity retried at once, instead of
+ * after its start-to-close timeout (2–5 minutes). Outside an activity (direct
+ * calls in tests) it just calls `fn`.
+ */
+function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    let context: Context;
+    try {
+      context = Context.current();
+    } catch {
+      return fn(...args);
+    }
+    context.heartbeat();
+    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await fn(...args);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
 class SlotDone extends Error {
   readonly job: GenerationJobState;
   constructor(job: GenerationJobState) {
@@ -197,7 +235,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     }
   }
 
-  return {
+  const activities = {
     /** 1. session: the run row (unique tenant + month) and the month's brief. */
     async session(input: MonthlyPipelineInput & { workflowId: string }): Promise<SessionOutcome> {
       if (input.workflowId !== monthlyPipelineWorkflowId(input.tenantId, input.month)) {
@@ -499,6 +537,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         skipped,
         creditsReserved: outcomes.reduce((sum, o) => sum + o.creditsReserved, 0),
         creditsCharged: outcomes.reduce((sum, o) => sum + o.creditsCharged, 0),
+        slotMs: slotDurations(outcomes),
         // Which models wrote this month's items: ai_call holds every attempt.
         models: await tx(ref.tenantId, (em) => modelsOfRun(em, ref.runId)),
       };
@@ -528,6 +567,7 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         const byConnector: Record<string, number> = {};
         const failures: Array<{ itemId: string; publicationId: string; error: string }> = [];
         const paths: string[] = [];
+        const inProgress: string[] = [];
         const publisher = processPublisher(deps.orm, deps.storageDir, () => at);
         for (const item of items) {
           if (item.status === 'published') {
@@ -553,15 +593,17 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
             counts.scheduledLater += 1;
             continue;
           }
-          const outcome = await publisher.publish({
-            tenantId: ref.tenantId,
-            itemId: item.id,
-            key: publicationKey(ref.workflowId, item.id),
-            trigger: 'pipeline',
-            month: ref.month,
-            brandName,
-            brandUrl,
-          });
+          const key = publicationKey(ref.workflowId, item.id);
+          let outcome;
+          try {
+            outcome = await publisher.publish({ tenantId: ref.tenantId, itemId: item.id, key, trigger: 'pipeline', month: ref.month, brandName, brandUrl });
+          } catch (error) {
+            // An attempt younger than the lease may still be sending (or its worker
+            // was killed): the others go on, this one is retried once the lease ends.
+            if (!(error instanceof AttemptInProgressError)) throw error;
+            inProgress.push(key);
+            continue;
+          }
           if (outcome.status === 'no_connector') {
             await tx(ref.tenantId, (em) => markScheduled(em, item.id));
             noConnector[item.channel] = (noConnector[item.channel] ?? 0) + 1;
@@ -577,6 +619,17 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
           if (outcome.replayed) counts.alreadyPublished += 1;
           else counts.published += 1;
           if (outcome.connector === 'site' && outcome.externalId && paths.length < 50) paths.push(outcome.externalId);
+        }
+        if (inProgress.length) {
+          const [lease] = await tx(ref.tenantId, (em) => sql<{ ms: number }>(em,
+            `select greatest(0, extract(epoch from (max(started_at) + ? * interval '1 millisecond') - now()) * 1000)::float8 as ms
+               from content.publication_attempt where publication_id in (select jsonb_array_elements_text(?::jsonb)::uuid) and status = 'running'`,
+            [ATTEMPT_LEASE_MS, JSON.stringify(inProgress.map(publicationIdFor))]));
+          throw ApplicationFailure.create({
+            message: `${inProgress.length} publication(s) have an attempt still running; retried when its lease ends`,
+            type: 'PUBLICATION_IN_PROGRESS',
+            nextRetryDelay: Math.ceil((lease?.ms ?? ATTEMPT_LEASE_MS) + 1_000),
+          });
         }
         return { result: { ...counts, scheduledNoConnector: noConnector, connectors: byConnector, failures, paths }, output: undefined };
       });
@@ -605,7 +658,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         const byStatus: Record<string, number> = {};
         for (const item of items) byStatus[item.status] = (byStatus[item.status] ?? 0) + 1;
         await track('pipeline.completed', 'run', now(), { runId: ref.runId, month: ref.month, items: items.length, byStatus });
-        return { result: { events: fresh + duplicates, recorded: fresh, duplicates, items: items.length, byStatus }, output: undefined };
+        // C13: what still performs is proposed for a refresh (within the month's cap; same transaction).
+        const evergreen = await proposeCandidates(em, ref.tenantId, now());
+        return { result: { events: fresh + duplicates, recorded: fresh, duplicates, items: items.length, byStatus, evergreen: { proposed: evergreen.proposed.length, cap: evergreen.cap } }, output: undefined };
       }));
     },
 
@@ -635,6 +690,17 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
       await announce({ tenantId: input.tenantId, runId }, null, 'failed');
     },
   };
+
+  // The generation slot times its own body: the step records it, and the
+  // pipeline benchmark subtracts it from the history's times (orchestration overhead).
+  const generateSlot = activities.generateSlot;
+  activities.generateSlot = async (ref: RunRef, slotId: string): Promise<SlotOutcome> => {
+    const started = performance.now();
+    const outcome = await generateSlot(ref, slotId);
+    return { ...outcome, durationMs: Math.round(performance.now() - started) };
+  };
+  const alive = (fn: (...args: never[]) => Promise<unknown>) => heartbeating(fn as (...args: unknown[]) => Promise<unknown>);
+  return Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, alive(fn)])) as unknown as typeof activities;
 }
 
 export type PipelineActivities = ReturnType<typeof createPipelineActivities>;

@@ -30,20 +30,28 @@ export const retryStepSignal = defineSignal(RETRY_STEP_SIGNAL);
 // Errors a retry cannot fix (bad input, missing rows): fail fast.
 const NON_RETRYABLE = ['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT'];
 
+// Every activity heartbeats while it runs (monthly-pipeline.activities.ts):
+// a worker that dies mid-activity is noticed after HEARTBEAT, not after the
+// start-to-close timeout (found by `npm run bench -- durability`).
+const HEARTBEAT = '30 seconds';
+
 const steps = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 // One slot = one model call; give real providers time, retry a little longer.
 const generation = proxyActivities<Pick<PipelineActivities, 'generateSlot'>>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 // Recording the outcome must outlast a flaky database.
 const bookkeeping = proxyActivities<Pick<PipelineActivities, 'failRun' | 'completeRun' | 'resumeRun'>>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 

@@ -5,6 +5,7 @@
 // blob copied to another row or tenant does not open.
 import { decryptSecret, encryptSecret, keyringFromEnv, type Keyring } from '@ensemble/ai/secrets';
 import type { EntityManager } from '@ensemble/db/orm';
+import { parsePublicUrl } from '@ensemble/ingest/safe-fetch';
 import { badInput, notFound } from '@ensemble/tenancy/errors';
 import { isUuid, newId } from '@ensemble/tenancy/ids';
 import { sql } from '../pipeline/sql.ts';
@@ -136,12 +137,12 @@ const SETTINGS_REQUIRED: Partial<Record<ConnectorCode, string[]>> = {
 /** Creates a connection (credentials sealed) and returns its id. */
 export async function createConnection(em: EntityManager, input: ConnectionInput): Promise<string> {
   if (!PUBLISHING_CONNECTORS.includes(input.connector)) throw badInput(`unknown publishing connector ${input.connector}`, 'connector');
-  const settings = input.settings ?? {};
+  const settings = { ...input.settings };
   for (const name of SETTINGS_REQUIRED[input.connector] ?? []) {
     if (typeof settings[name] !== 'string' || !(settings[name] as string).trim()) throw badInput(`the ${input.connector} connection needs "${name}"`, `settings.${name}`);
   }
   if (input.connector === 'twilio' && !/^\+[1-9]\d{6,14}$/.test(String(settings['from']))) throw badInput('the sending number must be in E.164 form (+33612345678)', 'settings.from');
-  if (input.connector === 'webhook' && !/^https?:\/\//.test(String(settings['url']))) throw badInput('the webhook URL must start with http:// or https://', 'settings.url');
+  if (input.connector === 'webhook') settings['url'] = publicWebhookUrl(settings['url']);
   const [connector] = await sql<{ id: string }>(em, `select id from tenants.connector where code = ? and active`, [input.connector]);
   if (!connector) throw badInput(`connector ${input.connector} is not available`, 'connector');
   const id = newId();
@@ -154,9 +155,24 @@ export async function createConnection(em: EntityManager, input: ConnectionInput
   return id;
 }
 
+/**
+ * A webhook URL a client gives: public http(s) only (no private, loopback or
+ * metadata address, no credentials, no odd port), normalised. The connector
+ * checks it again when it sends, and every DNS answer when it connects.
+ */
+export function publicWebhookUrl(value: unknown): string {
+  try {
+    return parsePublicUrl(String(value)).href;
+  } catch (error) {
+    throw badInput(`the webhook URL is refused: ${(error as Error).message}`, 'settings.url');
+  }
+}
+
 /** Points a channel at a connection, with channel-level settings (e.g. the newsletter's list). */
 export async function attachChannel(em: EntityManager, channelId: string, connectionId: string, settings: Record<string, unknown> = {}): Promise<void> {
   if (!isUuid(channelId) || !isUuid(connectionId)) throw notFound('Channel');
+  // Channel settings override the connection's: a URL given here is the one a webhook will call.
+  if ('url' in settings) settings = { ...settings, url: publicWebhookUrl(settings['url']) };
   const rows = await sql(em,
     `update content.channel set connection_id = ?, settings = settings || ?::jsonb where id = ? returning id`,
     [connectionId, JSON.stringify(settings), channelId]);

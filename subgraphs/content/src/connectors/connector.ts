@@ -134,7 +134,9 @@ export function plainText(markdown: string): string {
   return markdown
     .replace(/\r\n?/g, '\n')
     .replace(/^#{1,6}\s+/gm, '')
-    .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, '$1 ($2)')
+    // An image is its description and address; no stray "!" before it.
+    .replace(/!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"\n]*")?\s*\)/g, (_: string, alt: string, url: string) => (alt.trim() ? `${alt.trim()} (${url})` : url))
+    .replace(/\[([^\]\n]+)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"\n]*")?\s*\)/g, '$1 ($2)')
     .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/(^|[^*\w])\*([^*\n]+)\*(?!\w)/g, '$1$2')
     .replace(/`([^`]+)`/g, '$1')

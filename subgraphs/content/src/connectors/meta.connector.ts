@@ -54,7 +54,7 @@ export function metaConnector(endpoints: ProviderEndpoints): Connector {
     async publish(request): Promise<PublishResult> {
       if (request.channel === 'instagram') {
         const igUser = requiredSetting(request.settings, 'instagramUserId', 'Instagram');
-        if (!request.item.imageUrl) throw new ProviderError('Instagram needs a public image: attach one to the item (and set PUBLIC_MEDIA_URL) or set the channel\'s default image', { retryable: false });
+        if (!request.item.imageUrl) throw new ProviderError('Instagram needs a public image: attach one to the item (and set MEDIA_PUBLIC_BASE_URL) or set the channel\'s default image', { retryable: false });
         const container = await postJson<{ id: string }>(request, graph(`${igUser}/media`),
           new URLSearchParams({ image_url: request.item.imageUrl, caption: socialText(request, false) }));
         const published = await postJson<{ id: string }>(request, graph(`${igUser}/media_publish`), new URLSearchParams({ creation_id: container.body.id }));

@@ -1,4 +1,5 @@
 // The publishing connectors of one process, built from its endpoints.
+import type { SafeFetch } from '@ensemble/ingest/safe-fetch';
 import type { Connector, ConnectorCode } from './connector.ts';
 import { endpointsFromEnv, type ProviderEndpoints } from './endpoints.ts';
 import { googleBusinessConnector } from './google-business.connector.ts';
@@ -15,7 +16,13 @@ export interface ConnectorRegistry {
   close(): void;
 }
 
-export function createConnectorRegistry(endpoints: ProviderEndpoints = endpointsFromEnv(), options: { now?: () => Date } = {}): ConnectorRegistry {
+export interface RegistryOptions {
+  now?: () => Date;
+  /** how client-given URLs (webhooks) are reached: the SSRF-safe fetcher, or a test's instance of it */
+  safeFetch?: SafeFetch;
+}
+
+export function createConnectorRegistry(endpoints: ProviderEndpoints = endpointsFromEnv(), options: RegistryOptions = {}): ConnectorRegistry {
   const smtp = smtpConnector(endpoints);
   const connectors = new Map<ConnectorCode, Connector>([
     ['smtp', smtp],
@@ -23,7 +30,7 @@ export function createConnectorRegistry(endpoints: ProviderEndpoints = endpoints
     ['meta_pages', metaConnector(endpoints)],
     ['linkedin', linkedinConnector(endpoints)],
     ['google_business', googleBusinessConnector(endpoints)],
-    ['webhook', webhookConnector(options)],
+    ['webhook', webhookConnector({ ...(options.now ? { now: options.now } : {}), ...(options.safeFetch ? { fetch: options.safeFetch } : {}) })],
   ]);
   return {
     endpoints,

@@ -83,6 +83,7 @@ export function smtpConnector(endpoints: ProviderEndpoints): SmtpConnector {
         brandName: request.brandName,
         tags: request.tags,
         unsubscribeUrl: recipient.unsubscribeUrl,
+        mediaBaseUrl: endpoints.mediaBaseUrl,
       });
       const messageId = messageIdFor(request.idempotencyKey, from);
       const listId = typeof request.settings['listId'] === 'string' ? `<${request.settings['listId']}.${request.tenantId}.lists.ensemble>` : undefined;

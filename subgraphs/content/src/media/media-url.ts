@@ -17,7 +17,8 @@ export function mediaPublicBase(env: NodeJS.ProcessEnv = process.env): string | 
 
 /** `base` + a relative media path; the path as is when there is no base. */
 export function withMediaBase(path: string, base: string | null): string {
-  return base && path.startsWith('/') && !path.startsWith('//') ? `${base}${path}` : path;
+  const origin = base?.replace(/\/+$/, '');
+  return origin && path.startsWith('/') && !path.startsWith('//') ? `${origin}${path}` : path;
 }
 
 /**
@@ -49,5 +50,5 @@ const RELATIVE_MEDIA = new RegExp(
 /** Makes every relative media URL of a text (markdown or HTML) absolute; unchanged without a base. */
 export function absoluteMediaUrls(text: string, base: string | null): string {
   if (!base) return text;
-  return text.replace(RELATIVE_MEDIA, (whole: string, prefix: string, path: string) => (isSignedMediaUrl(path) ? `${prefix}${base}${path}` : whole));
+  return text.replace(RELATIVE_MEDIA, (whole: string, prefix: string, path: string) => (isSignedMediaUrl(path) ? `${prefix}${withMediaBase(path, base)}` : whole));
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { logger } from '@ensemble/subgraph-kit/logger';
 import { expiryFor, mediaUrlSecret, signMediaPath, type MediaVariant } from '@ensemble/storage/signed-url';
+import { mediaPublicBase, withMediaBase } from './media-url.ts';
 import {
   attachMedia, deleteMedia, describeMedia, detachMedia, getMedia, listMedia, mediaStorage, mediaTagCounts, mediaUsage, tagMedia,
   type MediaKind, type MediaRecord, type MediaRole, type MediaUsage,
@@ -17,8 +18,7 @@ function urlTtlSeconds(): number {
 
 /** MEDIA_PUBLIC_BASE_URL: the gateway's public origin, for absolute URLs (relative when unset: the web app shares its origin). */
 function withBase(path: string): string {
-  const base = process.env.MEDIA_PUBLIC_BASE_URL?.replace(/\/+$/, '');
-  return base ? `${base}${path}` : path;
+  return withMediaBase(path, mediaPublicBase());
 }
 
 let secret: Buffer | null = null;

@@ -1,7 +1,8 @@
 // A newsletter item as an e-mail: the same escaped markdown rendering as the
-// site (links UTM-tagged), a plain-text part, and a footer with the
-// recipient's own unsubscribe link (C8, RFC 8058 for the header form).
-import { escapeHtml, markdownToHtml, type TaggedLink } from './site-render.ts';
+// site (links UTM-tagged, media URLs absolute), a plain-text part, and a
+// footer with the recipient's own unsubscribe link (C8, RFC 8058 for the
+// header form).
+import { escapeHtml, renderBody, type TaggedLink } from './site-render.ts';
 import type { UtmTags } from '../utm/utm-tagger.ts';
 import { plainText } from '../connectors/connector.ts';
 
@@ -12,6 +13,8 @@ export interface EmailInput {
   brandName: string;
   tags: UtmTags;
   unsubscribeUrl: string | null;
+  /** MEDIA_PUBLIC_BASE_URL: a mail client has no origin to resolve /media/… against */
+  mediaBaseUrl?: string | null;
 }
 
 export interface RenderedEmail {
@@ -27,8 +30,8 @@ const FOOTER: Record<string, { why: string; unsubscribe: string }> = {
 };
 
 export function renderEmail(input: EmailInput): RenderedEmail {
-  const state = { tags: input.tags, links: [] as TaggedLink[] };
-  let body = markdownToHtml(input.body, state);
+  const rendered = renderBody(input.body, input.tags, input.mediaBaseUrl ?? null);
+  let body = rendered.html;
   if (!body.startsWith('<h1>')) body = `<h1>${escapeHtml(input.title)}</h1>\n${body}`;
   const words = FOOTER[input.locale.slice(0, 2)] ?? FOOTER['en']!;
   const why = words.why.replace('{brand}', input.brandName);
@@ -46,11 +49,11 @@ ${body}
 </html>
 `;
   const text = [
-    plainText(input.body.startsWith('#') ? input.body : `# ${input.title}\n\n${input.body}`),
+    plainText(rendered.text.startsWith('#') ? rendered.text : `# ${input.title}\n\n${rendered.text}`),
     '',
     '--',
     why,
     ...(input.unsubscribeUrl ? [`${words.unsubscribe}: ${input.unsubscribeUrl}`] : []),
   ].join('\n');
-  return { subject: input.title, html, text, links: state.links };
+  return { subject: input.title, html, text, links: rendered.links };
 }

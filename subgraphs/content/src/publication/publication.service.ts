@@ -10,11 +10,11 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
 import type { EntityManager } from '@ensemble/db/orm';
-import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { sql, toDate, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
-import { renderSitePage, type TaggedLink } from './site-render.ts';
-import { utmTagsFor, type UtmTags } from '../utm/utm-tagger.ts';
+import { renderSitePage } from './site-render.ts';
+import { utmTagsFor, type TaggedLink, type UtmTags } from '../utm/utm-tagger.ts';
+import { ensureCampaign, recordUtmLinks } from '../utm/utm.service.ts';
 import { claimPublication, recordOutcome, type Trigger } from './attempts.ts';
 
 /** Channels the built-in site connector publishes; the others wait for their connectors. */
@@ -87,6 +87,8 @@ export interface SitePublishInput {
   brandName: string;
   brandUrl: string | null;
   storageDir: string;
+  /** MEDIA_PUBLIC_BASE_URL (embedded media become absolute URLs), null when unset */
+  mediaBaseUrl?: string | null;
   now: Date;
 }
 
@@ -130,6 +132,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
     publishedAt: input.now,
     tags,
     generator: 'Ensemble site connector',
+    mediaBaseUrl: input.mediaBaseUrl ?? null,
   });
   try {
     await mkdir(dirname(file), { recursive: true });
@@ -143,7 +146,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
 
   // 3. Record: sent, item and slot published, links and campaign for attribution (C10).
   await tx(async (em) => {
-    await recordCampaignLinks(em, { tenantId: input.tenantId, key, itemId: input.item.id, publicationId: claim.publicationId, month: input.month, tags, links: page.links });
+    await recordCampaignLinks(em, { tenantId: input.tenantId, itemId: input.item.id, publicationId: claim.publicationId, month: input.month, tags, links: page.links });
     await recordOutcome(em, claim, input.item.id, { status: 'sent', externalId: relativePath, externalUrl: pathToFileURL(file).href }, input.now);
   });
   return { publicationId: claim.publicationId, path: relativePath, links: page.links.length, replayed: false };
@@ -151,7 +154,6 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
 
 export interface CampaignLinks {
   tenantId: string;
-  key: string;
   itemId: string;
   publicationId: string;
   month: string;
@@ -159,23 +161,21 @@ export interface CampaignLinks {
   links: readonly TaggedLink[];
 }
 
-/** The month's campaign and every tagged link of a publication (C10), idempotent by key. */
+/**
+ * The campaign of the publication's utm_campaign (the pipeline month's unless
+ * a campaign was named) and every tagged link (C10), through the attribution
+ * service; idempotent.
+ */
 export async function recordCampaignLinks(em: EntityManager, input: CampaignLinks): Promise<void> {
-  const { tags } = input;
-  const campaignId = uuidV5(`${input.tenantId}:campaign:${tags.campaign}`);
+  if (input.links.length === 0) return;
   const start = DateTime.fromISO(`${input.month}-01`);
-  await sql(em,
-    `insert into content.campaign (id, tenant_id, name, utm_campaign, description, starts_on, ends_on)
-     values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-    [campaignId, input.tenantId, `Monthly pipeline ${input.month}`, tags.campaign, 'Content of the monthly pipeline',
-      start.toISODate(), start.endOf('month').toISODate()]);
-  const [campaign] = await sql<{ id: string }>(em, `select id from content.campaign where utm_campaign = ?`, [tags.campaign]);
-  for (const link of input.links) {
-    await sql(em,
-      `insert into content.utm_link (id, tenant_id, item_id, publication_id, campaign_id, destination_url,
-                                     utm_source, utm_medium, utm_campaign, utm_content, tagged_url)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing`,
-      [uuidV5(`${input.key}:link:${link.tagged}`), input.tenantId, input.itemId, input.publicationId, campaign?.id ?? null, link.destination,
-        tags.source, tags.medium, tags.campaign, tags.content, link.tagged]);
-  }
+  const campaignId = await ensureCampaign(em, {
+    tenantId: input.tenantId,
+    utmCampaign: input.tags.campaign,
+    name: `Monthly pipeline ${input.month}`,
+    description: 'Content of the monthly pipeline',
+    startsOn: start.isValid ? start.toISODate() : null,
+    endsOn: start.isValid ? start.endOf('month').toISODate() : null,
+  });
+  await recordUtmLinks(em, { tenantId: input.tenantId, itemId: input.itemId, publicationId: input.publicationId, campaignId, tags: input.tags, links: input.links });
 }

@@ -27,8 +27,8 @@ import { createConnectorRegistry, type ConnectorRegistry } from '../connectors/r
 import { consentingRecipients, createUnsubscribeToken, hasConsent, type ConsentChannel } from '../contacts/contacts.service.ts';
 import { claimPublication, recordOutcome, type Claim, type Trigger } from './attempts.ts';
 import { SITE_CHANNELS, publicationKey, publishToSite, recordCampaignLinks, type RunItem } from './publication.service.ts';
-import { renderEmail } from './email-render.ts';
-import { tagLinks, tagUrl, utmTagsFor } from '../utm/utm-tagger.ts';
+import { absoluteMediaUrls, embedUrl } from '../media/media-url.ts';
+import { tagLinks, tagUrl, utmTagsFor, type TaggedLink } from '../utm/utm-tagger.ts';
 
 export interface PublishDeps {
   orm: MikroORM;
@@ -65,7 +65,7 @@ export type PublishOutcome =
 type Tx = <T>(fn: (em: EntityManager) => Promise<T>) => Promise<T>;
 
 interface Loaded {
-  item: RunItem & { imageStorageKey: string | null; runMonth: string | null };
+  item: RunItem & { imageMediaId: string | null; runMonth: string | null };
   target: ChannelConnection | null;
   tenantName: string;
   timeZone: string;
@@ -75,8 +75,8 @@ async function loadItem(em: EntityManager, itemId: string, version: number | nul
   const [r] = await sql(em,
     `select i.id, i.channel, i.status, i.title, i.locale, i.slug, i.meta_description, i.created_at, v.version, v.title as version_title,
             v.body, s.scheduled_at, r.month as run_month,
-            (select m.storage_key from content.content_media cm join content.media m on m.tenant_id = cm.tenant_id and m.id = cm.media_id
-              where cm.item_id = i.id and m.kind = 'image' and m.deleted_at is null order by (cm.role = 'hero') desc, cm.position limit 1) as image_key
+            (select m.id from content.content_media cm join content.media m on m.tenant_id = cm.tenant_id and m.id = cm.media_id
+              where cm.item_id = i.id and m.kind = 'image' and m.deleted_at is null order by (cm.role = 'hero') desc, cm.position limit 1) as image_id
        from content.content_item i
        join content.content_version v on v.tenant_id = i.tenant_id and v.item_id = i.id and v.version = coalesce(?::int, i.current_version)
        left join content.calendar_slot s on s.tenant_id = i.tenant_id and s.id = i.calendar_slot_id
@@ -95,7 +95,7 @@ async function loadItem(em: EntityManager, itemId: string, version: number | nul
     body: r['body'] as string,
     scheduledAt: toDateOrNull(r['scheduled_at']),
     createdAt: toDateOrNull(r['created_at']) ?? new Date(0),
-    imageStorageKey: (r['image_key'] as string | null) ?? null,
+    imageMediaId: (r['image_id'] as string | null) ?? null,
     runMonth: (r['run_month'] as string | null) ?? null,
   };
 }
@@ -157,7 +157,7 @@ export function createPublisher(deps: PublishDeps) {
       if (!SITE_CHANNELS.includes(item.channel)) return { status: 'no_connector', channel: item.channel };
       const site = await publishToSite(tx, {
         tenantId: input.tenantId, workflowId: input.key.split(':publication:')[0] ?? input.key, key: input.key, trigger: input.trigger, month, item,
-        brandName, brandUrl: input.brandUrl ?? null, storageDir: deps.storageDir, now,
+        brandName, brandUrl: input.brandUrl ?? null, storageDir: deps.storageDir, mediaBaseUrl: deps.connectors.endpoints.mediaBaseUrl, now,
       });
       return { status: 'sent', publicationId: site.publicationId, connector: 'site', replayed: site.replayed, reconciled: false, externalId: site.path, url: null, recipients: null };
     }
@@ -166,8 +166,10 @@ export function createPublisher(deps: PublishDeps) {
     if (!connector || !connector.channels.includes(item.channel)) return { status: 'no_connector', channel: item.channel };
 
     const tags = utmTagsFor({ channel: item.channel, month, slug: item.slug });
-    // C10: every link the post carries is tagged before it leaves (tagging twice changes nothing).
-    const tagged = tagLinks(item.body, tags, 'markdown');
+    // C10: every link the post carries is tagged before it leaves (tagging twice changes nothing);
+    // embedded media get the public origin, since no channel reads them on the app's.
+    const mediaBase = deps.connectors.endpoints.mediaBaseUrl;
+    const tagged = tagLinks(absoluteMediaUrls(item.body, mediaBase), tags, 'markdown');
     const brandUrl = input.brandUrl ?? (typeof target.settings['link'] === 'string' ? target.settings['link'] : null);
     const publishItem: PublishItem = {
       id: item.id,
@@ -177,8 +179,9 @@ export function createPublisher(deps: PublishDeps) {
       locale: item.locale,
       slug: item.slug,
       metaDescription: item.metaDescription,
-      imageUrl: item.imageStorageKey && deps.connectors.endpoints.publicMediaUrl
-        ? `${deps.connectors.endpoints.publicMediaUrl}/${item.imageStorageKey}`
+      // A provider fetches the image itself: only an absolute embed URL will do.
+      imageUrl: item.imageMediaId && mediaBase
+        ? embedUrl(input.tenantId, item.imageMediaId, mediaBase)
         : typeof target.settings['defaultImageUrl'] === 'string' ? target.settings['defaultImageUrl'] : null,
       link: brandUrl ? tagUrl(brandUrl, tags) : null,
     };
@@ -200,7 +203,7 @@ export function createPublisher(deps: PublishDeps) {
     if (claim.done) {
       return { status: 'sent', publicationId: claim.publicationId, connector: connector.code, replayed: true, reconciled: false, externalId: claim.externalId, url: claim.externalUrl, recipients: null };
     }
-    if (connector.perRecipient) return fanOut(tx, input, claim, connector, target, base, month);
+    if (connector.perRecipient) return fanOut(tx, input, claim, connector, target, base, month, tagged.links);
 
     // One post: reconcile an unknown earlier outcome, else publish.
     try {
@@ -214,7 +217,7 @@ export function createPublisher(deps: PublishDeps) {
       const done = result;
       await tx(async (em) => {
         const links = [...tagged.links, ...(publishItem.link ? [{ destination: brandUrl!, tagged: publishItem.link }] : [])];
-        if (links.length) await recordCampaignLinks(em, { tenantId: input.tenantId, key: input.key, itemId: item.id, publicationId: claim.publicationId, month, tags, links });
+        await recordCampaignLinks(em, { tenantId: input.tenantId, itemId: item.id, publicationId: claim.publicationId, month, tags, links });
         await recordOutcome(em, claim, item.id, { status: reconciled ? 'reconciled' : 'sent', responseStatus: done.responseStatus ?? null, externalId: done.externalId, externalUrl: done.url ?? null }, deps.now());
         await sql(em, `update tenants.connector_connection set last_used_at = now(), last_error = null where id = ?`, [target.connectionId]);
       });
@@ -226,7 +229,7 @@ export function createPublisher(deps: PublishDeps) {
     }
   }
 
-  async function fanOut(tx: Tx, input: PublishItemInput, claim: Claim, connector: Connector, target: ChannelConnection, base: PublishRequest, month: string): Promise<PublishOutcome> {
+  async function fanOut(tx: Tx, input: PublishItemInput, claim: Claim, connector: Connector, target: ChannelConnection, base: PublishRequest, month: string, links: readonly TaggedLink[]): Promise<PublishOutcome> {
     const consent = channelConsent(connector);
     const counts: RecipientCounts = { total: 0, sent: 0, alreadySent: 0, suppressed: 0, failed: 0 };
     const fail = async (message: string, retryable: boolean): Promise<PublishOutcome> => {
@@ -313,10 +316,8 @@ export function createPublisher(deps: PublishDeps) {
     if (counts.failed > 0) return fail(`${counts.failed} of ${counts.total} messages failed: ${firstError}`, retryable);
     if (counts.sent + counts.alreadySent === 0) return fail(`nobody on the list has consented to ${consent === 'email' ? 'e-mail' : 'SMS'}`, false);
     await tx(async (em) => {
-      if (consent === 'email') {
-        const links = renderEmail({ title: base.item.title, body: base.item.body, locale: base.item.locale, brandName: base.brandName, tags: base.tags, unsubscribeUrl: null }).links;
-        await recordCampaignLinks(em, { tenantId: input.tenantId, key: input.key, itemId: base.item.id, publicationId: claim.publicationId, month, tags: base.tags, links });
-      }
+      // The links as written and as sent (e-mail and SMS alike), from the one tagging pass above.
+      await recordCampaignLinks(em, { tenantId: input.tenantId, itemId: base.item.id, publicationId: claim.publicationId, month, tags: base.tags, links });
       await sql(em, `update content.publication set recipients = ? where id = ?`, [counts.total, claim.publicationId]);
       await recordOutcome(em, claim, base.item.id, {
         status: 'sent', externalId: `${counts.sent + counts.alreadySent} ${consent === 'email' ? 'e-mails' : 'SMS'}`, details: { ...counts },

@@ -1,9 +1,16 @@
 // The built-in "site" connector's renderer: one content item → one static,
 // self-contained HTML page. The body is the model's markdown; everything is
-// escaped (the text is untrusted model output) and every web link is
-// UTM-tagged (C10). Only the markdown the writers produce is supported:
-// headings, paragraphs, lists, quotes, emphasis, inline code and links.
-import { tagUrl, type UtmTags } from './utm.ts';
+// escaped (the text is untrusted model output). Links are UTM-tagged by the
+// one tagger (../utm/utm-tagger.ts, C10) before rendering, so the page, the
+// e-mail and the posts of an item carry the same tagged URLs; media embeds
+// (signed /media/<id> URLs) stay untagged and become absolute when
+// MEDIA_PUBLIC_BASE_URL is known. Only the markdown the writers produce is
+// supported: headings, paragraphs, lists, quotes, emphasis, inline code,
+// links and images.
+import { absoluteMediaUrls } from '../media/media-url.ts';
+import { tagLinks, tagUrl, type TaggedLink, type UtmTags } from '../utm/utm-tagger.ts';
+
+export type { TaggedLink };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -20,61 +27,78 @@ export function slugify(text: string, maxLength = 60): string {
   return slug.slice(0, maxLength).replace(/-+$/, '') || 'item';
 }
 
-const LINK = /\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?])/g;
-
 function emphasis(escaped: string): string {
   return escaped
-    .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|[^*\w])\*([^*\n]+)\*(?!\w)/g, '$1<em>$2</em>')
     .replace(/(^|[^_\w])_([^_\n]+)_(?!\w)/g, '$1<em>$2</em>');
 }
 
-export interface TaggedLink {
-  /** the link as written */
-  destination: string;
-  /** the link as published */
-  tagged: string;
+// The tagger's grammar (utm-tagger.ts), so what it tagged is what is rendered:
+// a label may hold one level of brackets, a destination balanced parentheses.
+const LABEL = '(?:[^\\[\\]\\n]|\\[[^\\]\\n]*\\])*';
+const DESTINATION = '<[^>\\n]*>|[^\\s()]+(?:\\([^\\s()]*\\)[^\\s()]*)*';
+const TITLE = '(?:\\s+(?:"[^"\\n]*"|\'[^\'\\n]*\'))?';
+const INLINE = new RegExp([
+  '(?<code>`+)(?<codeText>[^`]*?)\\k<code>',
+  `!\\[(?<alt>${LABEL})\\]\\((?<src>${DESTINATION})${TITLE}\\s*\\)`,
+  `\\[(?<label>${LABEL})\\]\\((?<href>${DESTINATION})${TITLE}\\s*\\)`,
+  '<(?<auto>https?:\\/\\/[^>\\s]+)>',
+  '(?<bare>https?:\\/\\/[^\\s<>()"\'\\[\\]]*[^\\s<>()"\'.,;:!?\\[\\]])',
+].join('|'), 'g');
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+function unangle(url: string): string {
+  return url.startsWith('<') && url.endsWith('>') ? url.slice(1, -1).trim() : url.trim();
 }
 
-interface RenderState {
-  tags: UtmTags;
-  links: TaggedLink[];
+/** http(s) or a relative path; null for javascript:, data: and every other scheme. */
+function webUrl(url: string): string | null {
+  if (url === '' || /\s/.test(url)) return null;
+  if (!SCHEME.test(url)) return url;
+  return /^https?:\/\/[^/?#]/i.test(url) ? url : null;
 }
 
-function inline(text: string, state: RenderState): string {
+function linkTarget(url: string): string | null {
+  return webUrl(url) ?? (/^(mailto|tel):/i.test(url) ? url : null);
+}
+
+function inline(text: string): string {
   let html = '';
   let last = 0;
-  for (const match of text.matchAll(LINK)) {
+  for (const match of text.matchAll(INLINE)) {
+    const g = match.groups!;
     html += emphasis(escapeHtml(text.slice(last, match.index)));
-    const label = match[1] ?? match[3]!;
-    const href = match[2] ?? match[3]!;
-    const tagged = tagUrl(href, state.tags);
-    if (tagged) {
-      state.links.push({ destination: href, tagged });
-      html += `<a href="${escapeHtml(tagged)}">${emphasis(escapeHtml(label))}</a>`;
-    } else if (/^(mailto|tel):/i.test(href)) {
-      html += `<a href="${escapeHtml(href)}">${emphasis(escapeHtml(label))}</a>`;
+    if (g['code'] !== undefined) {
+      html += `<code>${escapeHtml(g['codeText']!)}</code>`;
+    } else if (g['alt'] !== undefined) {
+      const src = webUrl(unangle(g['src']!));
+      // An image without a usable source keeps its description, never a broken or scripted tag.
+      html += src ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(g['alt'].trim())}" loading="lazy">` : emphasis(escapeHtml(g['alt']));
     } else {
+      const label = g['label'] ?? g['auto'] ?? g['bare']!;
+      const href = linkTarget(g['href'] !== undefined ? unangle(g['href']) : label);
       // javascript:, data: and other non-web targets are dropped, label kept.
-      html += emphasis(escapeHtml(label));
+      html += href ? `<a href="${escapeHtml(href)}">${emphasis(escapeHtml(label))}</a>` : emphasis(escapeHtml(label));
     }
     last = match.index + match[0].length;
   }
   return html + emphasis(escapeHtml(text.slice(last)));
 }
 
-export function markdownToHtml(markdown: string, state: RenderState): string {
+/** Markdown to HTML, links as written (tag them first with tagLinks). */
+export function markdownToHtml(markdown: string): string {
   const out: string[] = [];
   let paragraph: string[] = [];
   let list: { ordered: boolean; items: string[] } | null = null;
   let quote: string[] = [];
   const flush = () => {
-    if (paragraph.length) out.push(`<p>${inline(paragraph.join(' '), state)}</p>`);
+    if (paragraph.length) out.push(`<p>${inline(paragraph.join(' '))}</p>`);
     paragraph = [];
-    if (list) out.push(`<${list.ordered ? 'ol' : 'ul'}>${list.items.map((i) => `<li>${inline(i, state)}</li>`).join('')}</${list.ordered ? 'ol' : 'ul'}>`);
+    if (list) out.push(`<${list.ordered ? 'ol' : 'ul'}>${list.items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list.ordered ? 'ol' : 'ul'}>`);
     list = null;
-    if (quote.length) out.push(`<blockquote><p>${inline(quote.join(' '), state)}</p></blockquote>`);
+    if (quote.length) out.push(`<blockquote><p>${inline(quote.join(' '))}</p></blockquote>`);
     quote = [];
   };
   for (const raw of markdown.replace(/\r\n?/g, '\n').split('\n')) {
@@ -87,7 +111,7 @@ export function markdownToHtml(markdown: string, state: RenderState): string {
     } else if (heading) {
       flush();
       const level = heading[1]!.length;
-      out.push(`<h${level}>${inline(heading[2]!, state)}</h${level}>`);
+      out.push(`<h${level}>${inline(heading[2]!)}</h${level}>`);
     } else if (bullet || numbered) {
       const ordered = !bullet;
       if (paragraph.length || quote.length || (list && list.ordered !== ordered)) flush();
@@ -105,6 +129,20 @@ export function markdownToHtml(markdown: string, state: RenderState): string {
   return out.join('\n');
 }
 
+export interface RenderedBody {
+  /** the markdown as published (tagged, media absolute) */
+  text: string;
+  html: string;
+  /** every tagged link, in order */
+  links: TaggedLink[];
+}
+
+/** An item's markdown as published: media URLs absolute, web links tagged, then HTML. */
+export function renderBody(markdown: string, tags: UtmTags, mediaBaseUrl: string | null = null): RenderedBody {
+  const tagged = tagLinks(absoluteMediaUrls(markdown, mediaBaseUrl), tags, 'markdown');
+  return { text: tagged.text, html: markdownToHtml(tagged.text), links: tagged.links };
+}
+
 export interface SitePageInput {
   title: string;
   body: string;
@@ -117,6 +155,8 @@ export interface SitePageInput {
   tags: UtmTags;
   /** provenance shown to readers and crawlers */
   generator: string;
+  /** MEDIA_PUBLIC_BASE_URL: embedded media URLs become absolute (the page is read off the app's origin) */
+  mediaBaseUrl?: string | null;
 }
 
 export interface SitePage {
@@ -126,11 +166,12 @@ export interface SitePage {
 }
 
 export function renderSitePage(input: SitePageInput): SitePage {
-  const state: RenderState = { tags: input.tags, links: [] };
-  let body = markdownToHtml(input.body, state);
+  const rendered = renderBody(input.body, input.tags, input.mediaBaseUrl ?? null);
+  const links = [...rendered.links];
+  let body = rendered.html;
   if (!body.startsWith('<h1>')) body = `<h1>${escapeHtml(input.title)}</h1>\n${body}`;
   const footerLink = input.brandUrl ? tagUrl(input.brandUrl, input.tags) : null;
-  if (footerLink) state.links.push({ destination: input.brandUrl!, tagged: footerLink });
+  if (footerLink) links.push({ destination: input.brandUrl!, tagged: footerLink });
   const jsonLd = JSON.stringify({
     '@context': 'https://schema.org',
     '@type': 'Article',
@@ -158,5 +199,5 @@ ${body}
 </body>
 </html>
 `;
-  return { html, links: state.links };
+  return { html, links };
 }

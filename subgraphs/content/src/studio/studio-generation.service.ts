@@ -261,7 +261,12 @@ function hooks(run: TenantRunner, plan: HookPlan, state: { reservation: CreditRe
     settle: (reservation, { credits, completion }) => run(async (em) => {
       const job = await lockJob(em, plan.tenantId, plan.key);
       if (job.status === 'completed') {
-        // A concurrent duplicate wrote and paid first (the same reservation): nothing more to charge.
+        // A concurrent duplicate wrote and paid first: nothing more to charge, and a hold of its own goes back.
+        if (job.reservationId !== reservation.reservationId) {
+          await voidReservation(em, { tenantId: plan.tenantId, reservationId: reservation.reservationId, idempotencyKey: `${plan.key}:void:${reservation.reservationId}` }).catch((e: unknown) => {
+            if (!(isAppError(e) && e.code === 'CONFLICT')) throw e;
+          });
+        }
         state.itemId = job.itemId;
         return 0;
       }

@@ -9,8 +9,10 @@
 // one): a link that already carries our value keeps it where it is; a
 // different or repeated value is inconsistent with the item's attribution and
 // is replaced. Every other parameter, the path and the fragment stay byte for
-// byte as written. mailto:, tel:, #anchors and non-web schemes are untouched.
+// byte as written. mailto:, tel:, #anchors, non-web schemes and signed media
+// URLs (a file, not a landing page: ../media/media-url.ts) are untouched.
 // Tagging is idempotent: tagging a tagged link changes nothing.
+import { isSignedMediaUrl } from '../media/media-url.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 
 export interface UtmTags {
@@ -114,12 +116,12 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
  * Adds the tags to a web link (absolute http(s), protocol-relative or
- * site-relative). Returns null for links that are not web pages (mailto:,
- * tel:, javascript:, data:, #anchors, empty).
+ * site-relative). Returns null for links that are not tagged: not web pages
+ * (mailto:, tel:, javascript:, data:, #anchors, empty) or signed media files.
  */
 export function tagUrl(href: string, tags: UtmTags): string | null {
   let link = href.trim();
-  if (link === '' || link.startsWith('#')) return null;
+  if (link === '' || link.startsWith('#') || isSignedMediaUrl(link)) return null;
   if (link.startsWith('//')) link = `https:${link}`;
   if (SCHEME.test(link)) {
     let url: URL;

@@ -69,15 +69,10 @@ async function pendingAlerts(em: EntityManager, tenantId: string): Promise<Pendi
   }));
 }
 
-/** The client's administrators: active members whose role may manage users. */
+/** The client's administrators: active members whose role may manage users (app.tenant_admin_recipients, scope-checked). */
 export async function clientAdmins(em: EntityManager, tenantId: string): Promise<Admin[]> {
-  const rows = await sql(em,
-    `select distinct u.id, u.email, u.display_name, u.locale
-       from tenants.membership m
-       join tenants."user" u on u.id = m.user_id and u.status = 'active'
-       join tenants.role_permission rp on rp.role_id = m.role_id and rp.permission = 'users:manage'
-      where m.tenant_id = ? order by u.email`, [tenantId]);
-  return rows.map((r) => ({ id: r.id as string, email: r.email as string, displayName: r.display_name as string, locale: (r.locale as string) || 'en' }));
+  const rows = await sql(em, 'select user_id, email, display_name, locale from app.tenant_admin_recipients(?::uuid) order by email', [tenantId]);
+  return rows.map((r) => ({ id: r.user_id as string, email: r.email as string, displayName: r.display_name as string, locale: (r.locale as string) || 'en' }));
 }
 
 const LABELS = {

@@ -24,6 +24,8 @@ export function sql<T = Row>(em: EntityManager, query: string, params: readonly 
 
 /** Sources a session may hold (answers aside): enough for a brochure, a menu, a site and a voice note or two. */
 export const MAX_SOURCES = 20;
+/** How long the up-front SSRF check waits for DNS before leaving it to the crawl. */
+const DNS_CHECK_MS = 3_000;
 /** Statuses of the client's current (unfinished) session; at most one exists (0018). */
 export const CURRENT_STATUSES = ['open', 'ingesting', 'proposed', 'failed'] as const;
 export type SessionStatus = 'open' | 'ingesting' | 'proposed' | 'accepted' | 'abandoned' | 'failed';
@@ -214,10 +216,14 @@ export async function checkSourceUrl(raw: string, resolve: Resolver): Promise<st
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!/^[\d.]+$/.test(host) && !host.includes(':')) {
     let answers: Array<{ address: string }> = [];
+    let timer: NodeJS.Timeout | undefined;
     try {
-      answers = await resolve(host);
+      // A slow resolver must not hold the request: the crawl checks every address again anyway.
+      answers = await Promise.race([resolve(host), new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(new Error('timeout')), DNS_CHECK_MS); })]);
     } catch {
       answers = [];
+    } finally {
+      clearTimeout(timer);
     }
     for (const answer of answers) {
       const reason = forbiddenAddressReason(answer.address);

@@ -14,7 +14,7 @@ export const CHANNELS = ['blog', 'landing_page', 'linkedin', 'facebook', 'instag
 function Section({ title, help, children }: { title: string; help?: string; children: ReactNode }) {
   return (
     <Card withBorder radius="md" padding="lg" component="fieldset" style={{ margin: 0 }}>
-      <Title order={3} fz="md" component="legend" style={{ padding: 0, float: 'left', width: '100%' }}>
+      <Title order={3} fz="md" component="legend" mb={help ? 0 : 'sm'} style={{ padding: 0, float: 'left', width: '100%' }}>
         {title}
       </Title>
       {help ? (

@@ -41,6 +41,7 @@ function PriceInput({ minor, currency, onChange, label }: { minor: number; curre
   const parsed = parseMinor(text, currency);
   return (
     <TextInput
+      size="xs"
       label={label}
       value={text}
       w={110}

@@ -8,6 +8,7 @@ import { BrandLogo } from './BrandLogo.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { allowedNavigation } from './navigation.ts';
 import { useRoleLabel } from './useRoleLabel.ts';
+import { UnreadAlertsBadge } from '../watch/UnreadAlertsBadge.tsx';
 
 function initials(name: string): string {
   return name
@@ -78,6 +79,7 @@ export function AppLayout() {
                 to={entry.path}
                 label={t(`nav.${entry.key}`)}
                 leftSection={<entry.icon size={18} stroke={1.7} />}
+                rightSection={entry.key === 'competitors' ? <UnreadAlertsBadge /> : undefined}
                 active={location.pathname === entry.path || location.pathname.startsWith(`${entry.path}/`)}
                 onClick={close}
                 style={{ borderRadius: 8 }}

@@ -1,9 +1,10 @@
 import { IconWand, IconChartBar, IconBuildingStore, IconCoins, IconDna2, IconPencilBolt, IconPhoto, IconRoute, IconStack2, IconCpu, IconSettings, IconSend, IconAddressBook } from '@tabler/icons-react';
 import { IconCalendarEvent, IconChecklist } from '@tabler/icons-react';
+import { IconBinoculars, IconRecycle } from '@tabler/icons-react';
 import type { Icon } from '@tabler/icons-react';
 import type { Viewer } from '../auth/auth.graphql.ts';
 
-export type NavKey = 'brand' | 'onboarding' | 'prompts' | 'studio' | 'calendar' | 'approvals' | 'media' | 'pipeline' | 'publications' | 'contacts' | 'credits' | 'clientCredits' | 'tenants' | 'aiAdmin' | 'settings';
+export type NavKey = 'brand' | 'onboarding' | 'prompts' | 'studio' | 'calendar' | 'approvals' | 'competitors' | 'evergreen' | 'media' | 'pipeline' | 'publications' | 'contacts' | 'credits' | 'clientCredits' | 'tenants' | 'aiAdmin' | 'settings';
 
 export interface NavEntry {
   key: NavKey;
@@ -31,6 +32,9 @@ export const NAVIGATION: NavEntry[] = [
   // C8: what went out where, attempt by attempt; contact lists with consent.
   { key: 'publications', path: '/publications', icon: IconSend, allowed: (v) => client(v) && has(v, 'content:read') },
   { key: 'contacts', path: '/contacts', icon: IconAddressBook, allowed: (v) => client(v) && has(v, 'content:read') },
+  // C11 / C13: competitor watch with its alerts, and evergreen recycling.
+  { key: 'competitors', path: '/competitors', icon: IconBinoculars, allowed: (v) => client(v) && has(v, 'content:read') },
+  { key: 'evergreen', path: '/evergreen', icon: IconRecycle, allowed: (v) => client(v) && has(v, 'content:read') },
   { key: 'credits', path: '/credits', icon: IconCoins, allowed: (v) => client(v) && has(v, 'billing:read') },
   // Portfolios belong to distributors and the platform; a client's "subtree" is itself.
   { key: 'tenants', path: '/tenants', icon: IconBuildingStore, allowed: (v) => has(v, 'tenants:read') && v.tenant.kind !== 'CLIENT' },

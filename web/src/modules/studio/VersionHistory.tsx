@@ -11,9 +11,9 @@ import type { ContentItem, ContentVersionDiff } from './studio.graphql.ts';
 type Part = ContentVersionDiff['body'][number];
 
 /** Insertions on green, deletions struck through on red; equal text as it is. */
-function DiffText({ parts, label }: { parts: Part[]; label: string }) {
+function DiffText({ parts }: { parts: Part[] }) {
   return (
-    <Box component="div" aria-label={label} style={{ whiteSpace: 'pre-wrap', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13, lineHeight: 1.6 }}>
+    <Box component="div" style={{ whiteSpace: 'pre-wrap', fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13, lineHeight: 1.6 }}>
       {parts.map((part, i) =>
         part.kind === 'INSERT' ? (
           <ins key={i} data-diff="insert" style={{ background: 'var(--mantine-color-teal-1)', color: 'var(--mantine-color-teal-9)', textDecoration: 'none' }}>
@@ -133,13 +133,13 @@ export function VersionHistory({ item, currentVersion, opened, onClose, onRestor
                     <Text size="xs" tt="uppercase" fw={700} c="dimmed" mb={4}>
                       {t('studioAi.history.titleLabel')}
                     </Text>
-                    <DiffText parts={d.title} label={t('studioAi.history.titleLabel')} />
+                    <DiffText parts={d.title} />
                   </div>
                   <div>
                     <Text size="xs" tt="uppercase" fw={700} c="dimmed" mb={4}>
                       {t('studioAi.history.bodyLabel')}
                     </Text>
-                    <DiffText parts={d.body} label={t('studioAi.history.bodyLabel')} />
+                    <DiffText parts={d.body} />
                   </div>
                 </Stack>
               </ScrollArea.Autosize>

@@ -225,16 +225,19 @@ describe('onboarding ingestion (W3)', () => {
     try {
       await run('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', join(dir, 'note.wav'),
         'We bake sourdough bread every night. Our customers love the sourdough bread and the cinnamon buns. Fresh bread every morning.']);
+      await run('espeak-ng', ['-v', 'fr', '-w', join(dir, 'note-fr.wav'), 'Nous faisons du pain au levain chaque nuit.']);
+      // Spoken in French: no offline engine covers it, which the source says plainly.
+      await ok(add, { k: 'AUDIO', m: await upload('message-fr.wav', await readFile(join(dir, 'note-fr.wav')), 'audio'), l: 'fr' });
       const { addOnboardingSource: session } = await ok(add, { k: 'AUDIO', m: await upload('voice-note.wav', await readFile(join(dir, 'note.wav')), 'audio'), l: 'en' });
       sessionId = session.id;
       sources = Object.fromEntries(session.sources.map((s: { label: string; id: string }) => [s.label, s.id]));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    expect(Object.keys(sources).sort()).toEqual([`audio:voice-note.wav`, 'pdf:damaged.pdf', 'pdf:harbour-price-list.pdf', `url:http://${SITE}/`]);
+    expect(Object.keys(sources).sort()).toEqual(['audio:message-fr.wav', 'audio:voice-note.wav', 'pdf:damaged.pdf', 'pdf:harbour-price-list.pdf', `url:http://${SITE}/`]);
   });
 
-  it('runs once however often it is asked, streams per-source progress, and fails only the damaged PDF', async () => {
+  it('runs once however often it is asked, streams per-source progress, and fails only the sources it cannot read', async () => {
     // Watch first, as the wizard does.
     const stream = await subscribe({ schema, document: parse(`subscription($s: ID!) { onboardingProgress(sessionId: $s) { status sources { label stage } } }`), variableValues: { s: sessionId }, contextValue: createContext(me, orm, pubsub) });
     if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream.errors));
@@ -267,10 +270,11 @@ describe('onboarding ingestion (W3)', () => {
     expect(seen.at(-1)?.status).toBe('PROPOSED');
 
     const { onboarding } = await ok(`query { onboarding { ${SESSION} } }`);
-    expect(onboarding).toMatchObject({ id: sessionId, status: 'PROPOSED', error: null, progress: { total: 4, done: 3, failed: 1, running: 0 } });
+    expect(onboarding).toMatchObject({ id: sessionId, status: 'PROPOSED', error: null, progress: { total: 5, done: 3, failed: 2, running: 0 } });
     const byLabel = Object.fromEntries(onboarding.sources.map((s: Record<string, any>) => [s.label, s]));
     expect(byLabel['pdf:damaged.pdf']).toMatchObject({ stage: 'FAILED', summary: null });
     expect(byLabel['pdf:damaged.pdf'].error).toMatch(/could not be read|damaged/i);
+    expect(byLabel['audio:message-fr.wav']).toMatchObject({ stage: 'FAILED', error: 'No offline speech-to-text engine covers French; configure a speech-to-text provider.' });
     expect(byLabel[`url:http://${SITE}/`]).toMatchObject({ stage: 'DONE', error: null, summary: { pages: 3 } });
     expect(byLabel['pdf:harbour-price-list.pdf']).toMatchObject({ stage: 'DONE', summary: { pages: 2 } });
     expect(byLabel['audio:voice-note.wav']).toMatchObject({ stage: 'DONE', summary: { engine: 'pocketsphinx', language: 'en-US' } });
@@ -305,7 +309,7 @@ describe('onboarding ingestion (W3)', () => {
     // Each source that was read is cited; the damaged one is not.
     const labels = new Set(draft.fields.map((f: Record<string, any>) => f.label.replace(/ page \d+$/, '').replace(/(url:http:\/\/[^/]+\/).*$/, '$1')));
     for (const label of ['questionnaire', `url:http://${SITE}/`, 'pdf:harbour-price-list.pdf', 'audio:voice-note.wav']) expect(labels, label).toContain(label);
-    expect([...labels].some((l) => String(l).includes('damaged'))).toBe(false);
+    expect([...labels].some((l) => String(l).includes('damaged') || String(l).includes('message-fr'))).toBe(false);
   });
 
   it('a second run reads no source again and proposes the same draft', async () => {
@@ -315,7 +319,7 @@ describe('onboarding ingestion (W3)', () => {
     await temporal.workflow.getHandle(onboardingWorkflowId(tenantId, sessionId)).result();
     const { onboarding } = await ok(`query { onboarding { ${SESSION} } }`);
     expect(onboarding.status).toBe('PROPOSED');
-    // Only the damaged PDF (failed) was tried again; the site was not fetched again.
+    // Only the failed sources were tried again; the site was not fetched again.
     expect(requested.length).toBe(fetched);
     expect(onboarding.sources.find((s: Record<string, any>) => s.label === 'pdf:damaged.pdf').stage).toBe('FAILED');
     expect(await ok('query { onboardingDraft { document fields { path label } } }')).toEqual(before);

@@ -4,29 +4,57 @@
 // expired, and no second post after a lost answer (reconcile, or the
 // receiver's dedup by webhook-id for webhooks).
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProviders, type FakeProviders } from '@ensemble/testing/fake-providers/fake-providers';
+import { verifyMediaUrl } from '@ensemble/storage/signed-url';
+import { createSafeFetcher, defaultDial, type Resolver } from '@ensemble/ingest/safe-fetch';
 import { endpointsFromEnv } from '../endpoints.ts';
 import { createConnectorRegistry, type ConnectorRegistry } from '../registry.ts';
 import { signWebhook, verifyWebhook, webhookHeaders } from '../standard-webhooks.ts';
 import { getPublication } from '../../publication/publication-log.service.ts';
 import { createPublisher, type PublishOutcome, type Publisher } from '../../publication/publish-item.service.ts';
-import { A, approvedItem, connect, giveTokens, inTenant, listWith, oauthApp, openFixture, type Fixture } from '../../publication/__tests__/publication-fixtures.ts';
+import { A, B, approvedItem, connect, giveTokens, inTenant, listWith, oauthApp, openFixture, type Fixture } from '../../publication/__tests__/publication-fixtures.ts';
+import { attachChannel } from '../connection.service.ts';
 
 let f: Fixture;
 let fakes: FakeProviders;
 let registry: ConnectorRegistry;
 let publisher: Publisher;
 let storage: string;
+let canary: net.Server;
+let canaryConnections = 0;
 const clock = { now: new Date() };
+
+// Webhook URLs are the client's and must be public: the receiver stands at a
+// public name whose (public) address the test's dialler routes to the local
+// fake. Names the resolver does not know resolve for real.
+const CANARY_PORT = 57211;
+const HOOKS_HOST = 'hooks.lumiere.example';
+const HOOKS_IP = '93.184.215.14';
+const testResolver: Resolver = async (hostname) => {
+  if (hostname === HOOKS_HOST) return [{ address: HOOKS_IP, family: 4 }];
+  if (hostname === 'rebound.lumiere.example') return [{ address: '127.0.0.1', family: 4 }];
+  return (await import('node:dns/promises')).lookup(hostname, { all: true }).then((all) => all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+};
 
 beforeAll(async () => {
   f = await openFixture();
   fakes = await startFakeProviders();
   storage = mkdtempSync(join(tmpdir(), 'ensemble-connectors-'));
-  registry = createConnectorRegistry(endpointsFromEnv({ ...fakes.env, PUBLIC_MEDIA_URL: 'https://media.example.test' }));
+  canary = net.createServer((socket) => {
+    canaryConnections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => canary.once('error', reject).listen(CANARY_PORT, '127.0.0.1', resolve));
+  const fakePort = Number(new URL(fakes.webhook.url).port);
+  const safeFetch = createSafeFetcher({
+    resolve: testResolver,
+    dial: (target) => (target.addresses.every((a) => a.address === HOOKS_IP) ? net.connect(fakePort, '127.0.0.1') : defaultDial(target)),
+  });
+  registry = createConnectorRegistry(endpointsFromEnv({ ...fakes.env, MEDIA_PUBLIC_BASE_URL: 'https://media.example.test' }), { safeFetch });
   publisher = createPublisher({ orm: f.orm, connectors: registry, storageDir: storage, now: () => clock.now });
   await oauthApp(f, 'meta_pages', fakes.clients.meta);
   await oauthApp(f, 'linkedin', fakes.clients.linkedin);
@@ -34,6 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  canary?.close();
   registry?.close();
   await fakes?.close();
   await f?.close();
@@ -65,7 +94,7 @@ describe('Standard Webhooks signature', () => {
 
 describe('outgoing webhook', () => {
   it('delivers one signed message the receiver verifies; a retry after a lost answer is dropped by webhook-id', async () => {
-    await connect(f, A, 'landing_page', { connector: 'webhook', displayName: 'CMS', settings: { url: fakes.webhook.url }, credentials: { secret: fakes.webhook.secret } });
+    await connect(f, A, 'landing_page', { connector: 'webhook', displayName: 'CMS', settings: { url: `http://${HOOKS_HOST}/hooks/cms` }, credentials: { secret: fakes.webhook.secret } });
     const itemId = await approvedItem(f, A, 'landing_page', 'Atelier pain', 'Inscrivez-vous à l’atelier du samedi.');
     // The receiver takes the message, then the connection drops before its answer.
     fakes.http.hangUpNext('webhook:/hooks/cms');
@@ -79,6 +108,35 @@ describe('outgoing webhook', () => {
     expect(fakes.webhook.received[0]!.payload).toMatchObject({ type: 'content.published', data: { itemId, channel: 'landing_page', title: 'Atelier pain' } });
     expect(replayed.externalId).toBe(fakes.webhook.received[0]!.id);
     expect(await attempts(lost.publicationId)).toEqual(['failed', 'sent']);
+  });
+
+  it('refuses a private, loopback or metadata URL when the connection is saved, and writes nothing', async () => {
+    const { rows: [before] } = await f.admin.query(`select count(*)::int as n from tenants.connector_connection where tenant_id = $1`, [A]);
+    for (const url of [`http://127.0.0.1:${CANARY_PORT}/hook`, `http://localhost:${CANARY_PORT}/`, 'http://10.0.0.5/hook', 'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/hook', 'http://2130706433/', 'http://intranet/hook', 'https://user:pw@hooks.lumiere.example/', 'ftp://hooks.lumiere.example/']) {
+      await expect(connect(f, A, 'blog', { connector: 'webhook', displayName: 'Bad', settings: { url }, credentials: { secret: fakes.webhook.secret } }), url)
+        .rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'settings.url' } });
+    }
+    // A channel setting overrides the connection's URL: it is checked the same way.
+    const { connectionId, channelId } = await connect(f, B, 'blog', { connector: 'webhook', displayName: 'CMS', settings: { url: `http://${HOOKS_HOST}/hooks/cms` }, credentials: { secret: fakes.webhook.secret } });
+    await expect(inTenant(f, B, (em) => attachChannel(em, channelId, connectionId, { url: `http://127.0.0.1:${CANARY_PORT}/` })))
+      .rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'settings.url' } });
+    const { rows: [after] } = await f.admin.query(`select count(*)::int as n from tenants.connector_connection where tenant_id = $1`, [A]);
+    expect(after.n).toBe(before.n);
+    expect(canaryConnections).toBe(0);
+  });
+
+  it('refuses at send time a URL that now points inside (stored before the check, or a name resolving to loopback)', async () => {
+    const { connectionId } = await connect(f, A, 'blog', { connector: 'webhook', displayName: 'Old CMS', settings: { url: 'http://rebound.lumiere.example/hooks/cms' }, credentials: { secret: fakes.webhook.secret } });
+    const first = await publisher.publishNow(A, await approvedItem(f, A, 'blog', 'Rebound', 'Texte.'));
+    expect(first).toMatchObject({ status: 'failed', retryable: false, error: expect.stringMatching(/127\.0\.0\.1.*loopback/) });
+    // A URL written straight into the row (older data, a bypassed check).
+    await f.admin.query(`update tenants.connector_connection set settings = jsonb_set(settings, '{url}', to_jsonb($2::text)) where id = $1`,
+      [connectionId, `http://127.0.0.1:${CANARY_PORT}/hooks/cms`]);
+    const second = await publisher.publishNow(A, await approvedItem(f, A, 'blog', 'Direct', 'Texte.'));
+    expect(second).toMatchObject({ status: 'failed', retryable: false, error: expect.stringMatching(/refused.*loopback/) });
+    expect(canaryConnections).toBe(0);
+    expect(fakes.webhook.received).toHaveLength(1);
   });
 });
 
@@ -156,6 +214,21 @@ describe('Meta Graph API', () => {
     expect(media[0]).toMatchObject({ imageUrl: 'https://media.example.test/vitrine.jpg', text: 'Notre vitrine de printemps 🌸' });
     expect(found.externalId).toBe(media[0]!.id);
     expect(await attempts(lost.publicationId)).toEqual(['failed', 'reconciled']);
+  });
+
+  it('gives Instagram the attached image as an absolute, untagged embed URL (MEDIA_PUBLIC_BASE_URL)', async () => {
+    const itemId = await approvedItem(f, A, 'instagram', 'Four', 'Le four du matin.');
+    const { rows: [image] } = await f.admin.query<{ id: string }>(
+      `insert into content.media (id, tenant_id, kind, filename, mime_type, size_bytes, sha256, storage, storage_key, locale)
+       values (gen_random_uuid(), $1, 'image', 'four.jpg', 'image/jpeg', 10, repeat('a', 64), 'local', 'k/four.jpg', 'fr') returning id`, [A]);
+    await f.admin.query(`insert into content.content_media (tenant_id, item_id, media_id, role) values ($1, $2, $3, 'hero')`, [A, itemId, image!.id]);
+    sent(await publisher.publishNow(A, itemId));
+    const posted = fakes.meta.media.get('17841400000000')!.at(-1)!;
+    const url = new URL(posted.imageUrl ?? '');
+    expect(url.origin + url.pathname).toBe(`https://media.example.test/media/${image!.id}`);
+    expect([...url.searchParams.keys()].some((k) => k.startsWith('utm_'))).toBe(false);
+    expect(verifyMediaUrl(image!.id, Object.fromEntries(url.searchParams))).toMatchObject({ ok: true, claims: { tenantId: A, expiresAt: null } });
+    expect(posted.text).toBe('Le four du matin.');
   });
 });
 

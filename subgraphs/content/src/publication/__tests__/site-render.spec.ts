@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { signMediaPath, verifyMediaUrl } from '@ensemble/storage/signed-url';
+import { renderEmail } from '../email-render.ts';
 import { renderSitePage, slugify } from '../site-render.ts';
-import { tagUrl, utmTagsFor } from '../utm.ts';
+import { tagUrl, utmTagsFor } from '../../utm/utm-tagger.ts';
 import { uuidV5 } from '../../pipeline/deterministic-id.ts';
 
 const tags = utmTagsFor({ channel: 'blog', month: '2026-05', slug: 'Pain au levain: guide' });
@@ -96,5 +98,61 @@ describe('slugify and deterministic ids', () => {
     expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
     expect(uuidV5('x')).toBe(uuidV5('x'));
     expect(uuidV5('x')).not.toBe(uuidV5('y'));
+  });
+});
+
+describe('images and media in a page', () => {
+  const secret = Buffer.from('a test secret of at least thirty-two characters');
+  const tenantId = '0190f7a8-0000-7000-8000-00000000000a';
+  const mediaId = '0190f7a8-0000-7000-8000-0000000000b1';
+  const docId = '0190f7a8-0000-7000-8000-0000000000b2';
+  const embed = signMediaPath({ tenantId, mediaId, variant: 'original', expiresAt: null }, secret);
+  const doc = signMediaPath({ tenantId, mediaId: docId, variant: 'original', expiresAt: null }, secret);
+  const body = [
+    `Our oven: ![The "big" <oven>](${embed}) and a photo ![shop](https://cdn.example/shop.jpg "Shop").`,
+    '',
+    `Download [the menu](${doc}) or read [the blog](https://soleil.example/blog).`,
+    '',
+    '![x](javascript:alert(1)) ![y](data:image/png;base64,AAAA) `![not](an-image.png)`',
+  ].join('\n');
+  const render = (mediaBaseUrl?: string | null) => renderSitePage({ title: 'Oven', body, locale: 'en', brandName: 'B', publishedAt: new Date(0), tags, generator: 'g', mediaBaseUrl });
+
+  it('renders markdown images as escaped <img> tags, with no stray "!"', () => {
+    const { html } = render();
+    expect(html).toContain(`<img src="${embed.replaceAll('&', '&amp;')}" alt="The &quot;big&quot; &lt;oven&gt;" loading="lazy">`);
+    expect(html).toContain('<img src="https://cdn.example/shop.jpg" alt="shop" loading="lazy">');
+    expect(html).not.toMatch(/!<a |!<img /);
+    expect(html.replace(/<code>.*?<\/code>/g, '')).not.toContain('![');
+    // Scripted or inline sources are not rendered as images; their description stays.
+    expect(html).not.toMatch(/javascript:|data:image/);
+    expect(html).toContain('x y <code>![not](an-image.png)</code>');
+  });
+
+  it('leaves media URLs untagged and tags the other links', () => {
+    const { html, links } = render();
+    expect(links.map((l) => l.destination)).toEqual(['https://soleil.example/blog']);
+    expect(html).toContain(`<a href="${doc.replaceAll('&', '&amp;')}">the menu</a>`);
+    expect([...html.matchAll(/(?:src|href)="([^"]*\/media\/[^"]*)"/g)].every((m) => !m[1]!.includes('utm_'))).toBe(true);
+    // Images are never tagged, wherever they live.
+    expect(html).toContain('src="https://cdn.example/shop.jpg"');
+  });
+
+  it('makes embed URLs absolute with MEDIA_PUBLIC_BASE_URL, and only them', () => {
+    const { html, links } = render('https://app.example.com');
+    expect(html).toContain(`<img src="https://app.example.com${embed.replaceAll('&', '&amp;')}"`);
+    expect(html).toContain(`<a href="https://app.example.com${doc.replaceAll('&', '&amp;')}">the menu</a>`);
+    expect(html).toContain('src="https://cdn.example/shop.jpg"');
+    expect(links).toHaveLength(1);
+    // The signature still verifies: only the origin was added.
+    const absolute = new URL(`https://app.example.com${embed}`);
+    expect(verifyMediaUrl(mediaId, Object.fromEntries(absolute.searchParams), secret)).toMatchObject({ ok: true });
+  });
+
+  it('renders images in e-mails the same way, absolute', () => {
+    const email = renderEmail({ title: 'Oven', body, locale: 'en', brandName: 'B', tags, unsubscribeUrl: null, mediaBaseUrl: 'https://app.example.com/' });
+    expect(email.html).toContain(`<img src="https://app.example.com${embed.replaceAll('&', '&amp;')}"`);
+    expect(email.text).toContain(`The "big" <oven> (https://app.example.com${embed})`);
+    expect(email.text).toContain('a photo shop (https://cdn.example/shop.jpg).');
+    expect(email.text).not.toMatch(/!\[(?!not\])/);
   });
 });

@@ -188,7 +188,8 @@ describe('captures, diffs, alerts and e-mails', () => {
     expect(second).toMatchObject({ status: 'UNCHANGED', capture: { id: first.capture.id }, alerts: [] });
     expect(await count('select count(*) as n from content.competitor_capture where source_id = $1', [shopId])).toBe(1);
     const { competitorSource } = await ok(bakery, 'query($id: ID!) { competitorSource(id: $id) { lastStatus lastFetchedAt captures { id } } }', { id: shopId });
-    expect(competitorSource).toMatchObject({ lastStatus: 'NOT_MODIFIED', lastFetchedAt: '2026-05-10T09:00:00.000Z', captures: [{ id: first.capture.id }] });
+    expect(competitorSource).toMatchObject({ lastStatus: 'NOT_MODIFIED', captures: [{ id: first.capture.id }] });
+    expect(new Date(competitorSource.lastFetchedAt).toISOString()).toBe('2026-05-10T09:00:00.000Z');
   });
 
   it('diffs a price change and a new product, alerts, and e-mails the administrators once', async () => {
@@ -296,8 +297,8 @@ describe('captures, diffs, alerts and e-mails', () => {
   it('re-sends an e-mail a crash left unconfirmed with the same Message-ID, shown once', async () => {
     const before = catcher.messages().length;
     const run: TenantRunner = (fn) => withTenant(orm, BAKERY, null, ({ em }) => fn(em));
-    // Send the pending (fetch failure) alert, then pretend the worker died after the SMTP reply.
-    await emailPendingAlerts(run, BAKERY, { smtp, publicWebUrl: 'http://app.test', now: () => clock });
+    // Every alert is e-mailed by now; pretend the worker died after the SMTP reply of the last one.
+    expect(await emailPendingAlerts(run, BAKERY, { smtp, publicWebUrl: 'http://app.test', now: () => clock })).toMatchObject({ alerts: 0, sent: 0 });
     const [row] = (await admin.query(`select alert_id, message_id from content.competitor_alert_email order by created_at desc limit 1`)).rows;
     await admin.query(`update content.competitor_alert_email set status = 'sending', claimed_at = now() - interval '10 minutes' where alert_id = $1`, [row.alert_id]);
     await admin.query(`update content.competitor_alert set emailed_at = null where id = $1`, [row.alert_id]);
@@ -306,7 +307,7 @@ describe('captures, diffs, alerts and e-mails', () => {
     const mine = catcher.messages().filter((m) => m.messageId === row.message_id);
     expect(mine).toHaveLength(1);
     expect(mine[0]!.deliveries).toBe(2);
-    expect(catcher.messages().length).toBe(before + 1);
+    expect(catcher.messages().length).toBe(before);
     expect(await count(`select attempts as n from content.competitor_alert_email where alert_id = $1`, [row.alert_id])).toBe(2);
   });
 

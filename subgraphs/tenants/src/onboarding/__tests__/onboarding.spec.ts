@@ -250,8 +250,8 @@ describe('isolation between clients', () => {
     const { onboarding: session } = await ok(bakery, ONBOARDING);
     const stream = await subscribe({ schema, document: parse('subscription($s: ID!) { onboardingProgress(sessionId: $s) { id status sources { stage } } }'), variableValues: { s: session.id }, contextValue: createContext(bakery, orm, pubsub) });
     if (!(Symbol.asyncIterator in stream)) throw new Error(JSON.stringify(stream.errors));
-    const first = await stream.next();
-    expect(first.value.data.onboardingProgress).toMatchObject({ id: session.id, status: 'OPEN' });
+    const first = (await stream.next()).value as ExecutionResult<Json>;
+    expect(first.data!.onboardingProgress).toMatchObject({ id: session.id, status: 'OPEN' });
     await stream.return?.();
   });
 });
