@@ -5,14 +5,13 @@
 // Lists of tables come from the catalogue, never from this file, so a new
 // table is checked the moment its migration exists.
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@ensemble/testing/database';
+import { useTestDatabase } from '@ensemble/testing/database';
 import { PERMISSIONS } from '@ensemble/tenancy/permissions';
 import { verifyPassword } from '@ensemble/tenancy/password';
 import { appUrl } from '../src/connection.ts';
-import { createOrm, withTenant } from '../src/orm.ts';
+import { withTenant } from '../src/orm.ts';
 import { ALL_ENTITIES } from '../src/entities.ts';
 import { DEMO, seed } from '../src/seed.ts';
 import { Channel } from '../src/content/channel.entity.ts';
@@ -21,11 +20,8 @@ import { BrandDnaSnapshot } from '../src/tenants/brand-dna.entity.ts';
 
 const SCHEMAS = ['tenants', 'content', 'analytics', 'billing'];
 
-let drop: () => Promise<void>;
-let adminUrl: string;
-let admin: pg.Client;
+const db = useTestDatabase({ poolMax: 2 });
 let app: pg.Client;
-let orm: MikroORM;
 
 interface TableRow { schema: string; name: string; qualified: string; partition: boolean; tenantId: 'not null' | 'nullable' | null }
 let tables: TableRow[];
@@ -42,18 +38,11 @@ async function countAll(client: pg.Client, list: TableRow[]): Promise<Record<str
 }
 
 beforeAll(async () => {
-  const db = await createTestDatabase();
-  drop = db.drop;
-  adminUrl = db.adminUrl;
-  await seed(adminUrl);
-  admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  app = new pg.Client({ connectionString: appUrl(adminUrl) });
+  app = new pg.Client({ connectionString: appUrl(db.adminUrl) });
   await app.connect();
-  orm = await createOrm({ url: appUrl(adminUrl), poolMax: 2 });
   // Every table of the four schemas (partitions included) from information_schema;
   // pg_class only adds whether it is a partition.
-  const { rows } = await admin.query<{ schema: string; name: string; partition: boolean; tenant_id: string | null }>(`
+  const { rows } = await db.admin.query<{ schema: string; name: string; partition: boolean; tenant_id: string | null }>(`
     select t.table_schema as schema, t.table_name as name,
            (select c.relispartition from pg_class c where c.oid = (quote_ident(t.table_schema) || '.' || quote_ident(t.table_name))::regclass) as partition,
            (select case when col.is_nullable = 'NO' then 'not null' else 'nullable' end from information_schema.columns col
@@ -65,16 +54,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await orm?.close();
   await app?.end();
-  await admin?.end();
-  await drop?.();
 });
 
 describe('1. row-level security', () => {
   it('every table of the four schemas has forced RLS, and every tenant_id table a policy on app.scope()', async () => {
     expect(tables.length).toBeGreaterThan(100);
-    const { rows } = await admin.query<{ schema: string; name: string; rls: boolean; forced: boolean; policies: string[] }>(`
+    const { rows } = await db.admin.query<{ schema: string; name: string; rls: boolean; forced: boolean; policies: string[] }>(`
       select n.nspname as schema, c.relname as name, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
              coalesce((select array_agg(coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' / ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''))
                          from pg_policy p where p.polrelid = c.oid), '{}') as policies
@@ -92,7 +78,7 @@ describe('1. row-level security', () => {
   });
 
   it('every tenant-owned table references tenants.tenant and has (tenant_id, id) unique or a key led by tenant_id', async () => {
-    const { rows } = await admin.query<{ tbl: string; fk: boolean; keyed: boolean }>(`
+    const { rows } = await db.admin.query<{ tbl: string; fk: boolean; keyed: boolean }>(`
       select c.oid::regclass::text as tbl,
              exists (select 1 from pg_constraint f where f.conrelid = c.oid and f.contype = 'f'
                         and f.confrelid = 'tenants.tenant'::regclass
@@ -114,7 +100,7 @@ describe('2. nothing is visible without a tenant', () => {
     const tenantTables = tables.filter((t) => t.tenantId);
     expect(tenantTables.some((t) => t.partition)).toBe(true);
     // The same tables seen by the owner hold the seed: the zero below is RLS, not emptiness.
-    const seeded = Object.values(await countAll(admin, tenantTables.filter((t) => t.tenantId === 'not null'))).filter((n) => n > 0);
+    const seeded = Object.values(await countAll(db.admin, tenantTables.filter((t) => t.tenantId === 'not null'))).filter((n) => n > 0);
     expect(seeded.length).toBeGreaterThan(25);
 
     const visible: Record<string, number> = {};
@@ -169,12 +155,12 @@ function enumValues(def: string): [string, string[]] | null {
 
 describe('3. entities and tables cannot drift', () => {
   it('every entity maps to a table, every property to a column of a compatible type, nullability and enum values', async () => {
-    const metas = [...orm.getMetadata().getAll().values()].filter((m) => !m.embeddable && !m.virtual && !m.abstract);
+    const metas = [...db.orm.getMetadata().getAll().values()].filter((m) => !m.embeddable && !m.virtual && !m.abstract);
     expect(metas.length).toBe(ALL_ENTITIES.length);
-    const { rows: columns } = await admin.query<{ tbl: string; col: string; udt: string; nullable: boolean }>(`
+    const { rows: columns } = await db.admin.query<{ tbl: string; col: string; udt: string; nullable: boolean }>(`
       select table_schema || '.' || table_name as tbl, column_name as col, udt_name as udt, is_nullable = 'YES' as nullable
         from information_schema.columns where table_schema = any ($1)`, [SCHEMAS]);
-    const { rows: checks } = await admin.query<{ tbl: string; def: string }>(`
+    const { rows: checks } = await db.admin.query<{ tbl: string; def: string }>(`
       select conrelid::regclass::text as tbl, pg_get_constraintdef(oid) as def from pg_constraint
        where contype = 'c' and connamespace = any (select oid from pg_namespace where nspname = any ($1))`, [SCHEMAS]);
     const byTable = new Map<string, Map<string, { udt: string; nullable: boolean }>>();
@@ -238,7 +224,7 @@ const CROSS_TENANT_FK_ALLOWED: Record<string, string> = {
 
 describe('4. keys never cross tenants', () => {
   it('every FK between tenant-owned tables includes tenant_id on both sides', async () => {
-    const { rows } = await admin.query<{ tbl: string; ref: string; cols: string[]; refcols: string[] }>(`
+    const { rows } = await db.admin.query<{ tbl: string; ref: string; cols: string[]; refcols: string[] }>(`
       select c.conrelid::regclass::text as tbl, c.confrelid::regclass::text as ref,
              array(select a.attname::text from unnest(c.conkey) with ordinality k(n, o) join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.o) as cols,
              array(select a.attname::text from unnest(c.confkey) with ordinality k(n, o) join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.o) as refcols
@@ -258,7 +244,7 @@ describe('4. keys never cross tenants', () => {
   });
 
   it('every unique key of a tenant-owned table includes tenant_id, except the allowlisted ones', async () => {
-    const { rows } = await admin.query<{ tbl: string; cols: string[]; primary: boolean; udt: string }>(`
+    const { rows } = await db.admin.query<{ tbl: string; cols: string[]; primary: boolean; udt: string }>(`
       select i.indrelid::regclass::text as tbl, i.indisprimary as primary,
              array(select coalesce(a.attname::text, '<expr>') from unnest(i.indkey::int2[]) with ordinality k(n, o)
                      left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.n order by k.o) as cols,
@@ -282,10 +268,10 @@ describe('4. keys never cross tenants', () => {
 
 describe('5. seed', () => {
   it('seeding twice changes nothing', async () => {
-    const before = await countAll(admin, tables);
-    const again = await seed(adminUrl);
+    const before = await countAll(db.admin, tables);
+    const again = await seed(db.adminUrl);
     expect(again.total).toBe(0);
-    expect(await countAll(admin, tables)).toEqual(before);
+    expect(await countAll(db.admin, tables)).toEqual(before);
   });
 
   it('the hierarchy is queryable: ancestors and descendants in one query each', async () => {
@@ -318,7 +304,7 @@ describe('5. seed', () => {
   it('seeds one login of every role, with scrypt hashes of the demo password and permissions from the code', async () => {
     const roles = new Set(Object.values(DEMO.logins).map((l) => l.role));
     expect(roles).toEqual(new Set(['super_admin', 'support_agent', 'distributor_admin', 'distributor_member', 'client_admin', 'client_editor', 'client_viewer']));
-    const { rows: perms } = await admin.query<{ permission: string }>('select distinct permission from tenants.role_permission');
+    const { rows: perms } = await db.admin.query<{ permission: string }>('select distinct permission from tenants.role_permission');
     expect(perms.map((p) => p.permission).filter((p) => !(PERMISSIONS as readonly string[]).includes(p))).toEqual([]);
     const byRole = async (email: string) => (await app.query<{ role_name: string; permissions: string[] }>('select * from app.login_candidates($1)', [email])).rows[0]!;
     expect((await byRole(DEMO.logins.superAdmin.email)).permissions.sort()).toEqual([...PERMISSIONS].sort());
@@ -328,7 +314,7 @@ describe('5. seed', () => {
     const support = await byRole(DEMO.logins.supportAgent.email);
     expect(support.permissions).toContain('workspace:enter');
     expect(support.permissions.filter((p) => p.startsWith('billing:'))).toEqual([]);
-    const { rows: [user] } = await admin.query<{ password_hash: string }>('select password_hash from tenants."user" where email = $1', [DEMO.logins.clientAdmin.email]);
+    const { rows: [user] } = await db.admin.query<{ password_hash: string }>('select password_hash from tenants."user" where email = $1', [DEMO.logins.clientAdmin.email]);
     expect(user!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyPassword(DEMO.password, user!.password_hash)).toBe(true);
     expect(await verifyPassword('not-the-password', user!.password_hash)).toBe(false);
@@ -340,8 +326,8 @@ describe('5. seed', () => {
 
 describe('6. a key check reveals nothing about another tenant', () => {
   it('a per-tenant unique key equal to another tenant’s is accepted', async () => {
-    const fitnessChannel = await withTenant(orm, DEMO.tenants.fitness, null, ({ em }) => em.findOneOrFail(Channel, { kind: 'instagram' }));
-    const created = await withTenant(orm, DEMO.tenants.bakery, null, async ({ em }) => {
+    const fitnessChannel = await withTenant(db.orm, DEMO.tenants.fitness, null, ({ em }) => em.findOneOrFail(Channel, { kind: 'instagram' }));
+    const created = await withTenant(db.orm, DEMO.tenants.bakery, null, async ({ em }) => {
       const channel = em.create(Channel, { tenantId: DEMO.tenants.bakery, kind: 'instagram', name: fitnessChannel.name, locale: 'fr' });
       await em.flush();
       return channel.id;
@@ -349,7 +335,7 @@ describe('6. a key check reveals nothing about another tenant', () => {
     expect(created).toBeTruthy();
     // Snapshot versions too: the fitness studio's version 2 does not block the bakery's.
     for (const tenant of [DEMO.tenants.fitness, DEMO.tenants.bakery]) {
-      await withTenant(orm, tenant, null, async ({ em }) => {
+      await withTenant(db.orm, tenant, null, async ({ em }) => {
         em.create(BrandDnaSnapshot, { tenantId: tenant, version: 2, document: { note: 'probe' }, locale: 'en' });
         await em.flush();
       });
@@ -359,7 +345,7 @@ describe('6. a key check reveals nothing about another tenant', () => {
   it('an FK to another tenant’s row fails exactly like an FK to a row that does not exist', async () => {
     const attempt = async (snapshotId: string) => {
       try {
-        await withTenant(orm, DEMO.tenants.bakery, null, async ({ em }) => {
+        await withTenant(db.orm, DEMO.tenants.bakery, null, async ({ em }) => {
           em.create(ContentItem, { tenantId: DEMO.tenants.bakery, channel: 'blog', title: 'Probe', locale: 'fr', dnaSnapshotId: snapshotId });
           await em.flush();
         });
@@ -409,7 +395,7 @@ const TRANSLATABLE: Record<string, string> = {
 
 describe('7. locales', () => {
   it('every translatable table has a non-null locale column', async () => {
-    const { rows } = await admin.query<{ tbl: string; nullable: string }>(`
+    const { rows } = await db.admin.query<{ tbl: string; nullable: string }>(`
       select table_schema || '.' || table_name as tbl, is_nullable as nullable from information_schema.columns
        where column_name = 'locale' and table_schema = any ($1)`, [SCHEMAS]);
     const withLocale = new Map(rows.map((r) => [r.tbl, r.nullable]));
@@ -420,12 +406,12 @@ describe('7. locales', () => {
 
 describe('8. the event warehouse', () => {
   it('analytics.event is range-partitioned by month on occurred_at, with this month’s partition and the next twelve', async () => {
-    const { rows: [part] } = await admin.query<{ strategy: string; key: string }>(`
+    const { rows: [part] } = await db.admin.query<{ strategy: string; key: string }>(`
       select p.partstrat as strategy, a.attname as key from pg_partitioned_table p
         join pg_attribute a on a.attrelid = p.partrelid and a.attnum = p.partattrs[0]
        where p.partrelid = 'analytics.event'::regclass`);
     expect(part).toEqual({ strategy: 'r', key: 'occurred_at' });
-    const { rows: parts } = await admin.query<{ name: string; bound: string }>(`
+    const { rows: parts } = await db.admin.query<{ name: string; bound: string }>(`
       select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound from pg_inherits i join pg_class c on c.oid = i.inhrelid
        where i.inhparent = 'analytics.event'::regclass`);
     const names = new Set(parts.map((p) => p.name));
@@ -435,37 +421,37 @@ describe('8. the event warehouse', () => {
       const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + m, 1));
       expect(names).toContain(`event_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
     }
-    await admin.query('begin');
+    await db.admin.query('begin');
     try {
-      const { rows: [row] } = await admin.query<{ partition: string }>(`
+      const { rows: [row] } = await db.admin.query<{ partition: string }>(`
         insert into analytics.event (event_id, tenant_id, occurred_at, name, source)
         values ($1, $2, now(), 'page_view', 'server') returning tableoid::regclass::text as partition`, [randomUUID(), DEMO.tenants.bakery]);
       const ym = `${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
       expect(row!.partition).toBe(`analytics.event_${ym}`);
     } finally {
-      await admin.query('rollback');
+      await db.admin.query('rollback');
     }
   });
 
   it('a new month’s partition takes over rows caught by the default one and gets the same forced RLS', async () => {
-    await admin.query('begin');
+    await db.admin.query('begin');
     try {
       const far = new Date(Date.UTC(new Date().getUTCFullYear() + 3, 4, 15));
-      const { rows: [before] } = await admin.query<{ partition: string }>(`
+      const { rows: [before] } = await db.admin.query<{ partition: string }>(`
         insert into analytics.event (event_id, tenant_id, occurred_at, name, source)
         values ($1, $2, $3, 'page_view', 'server') returning tableoid::regclass::text as partition`, [randomUUID(), DEMO.tenants.bakery, far]);
       expect(before!.partition).toBe('analytics.event_default');
-      const { rows: [made] } = await admin.query<{ n: number }>('select analytics.ensure_event_partitions($1::date, 1) as n', [far.toISOString().slice(0, 10)]);
+      const { rows: [made] } = await db.admin.query<{ n: number }>('select analytics.ensure_event_partitions($1::date, 1) as n', [far.toISOString().slice(0, 10)]);
       expect(made!.n).toBe(1);
       const name = `event_${far.getUTCFullYear()}_05`;
-      const { rows: [moved] } = await admin.query<{ n: string }>(`select count(*) as n from analytics.${name}`);
+      const { rows: [moved] } = await db.admin.query<{ n: string }>(`select count(*) as n from analytics.${name}`);
       expect(Number(moved!.n)).toBe(1);
-      const { rows: [sec] } = await admin.query<{ rls: boolean; forced: boolean; policies: string }>(`
+      const { rows: [sec] } = await db.admin.query<{ rls: boolean; forced: boolean; policies: string }>(`
         select relrowsecurity as rls, relforcerowsecurity as forced, (select count(*) from pg_policy where polrelid = c.oid)::text as policies
           from pg_class c where c.oid = $1::regclass`, [`analytics.${name}`]);
       expect(sec).toEqual({ rls: true, forced: true, policies: '1' });
     } finally {
-      await admin.query('rollback');
+      await db.admin.query('rollback');
     }
   });
 });
@@ -497,12 +483,12 @@ describe('catalogue visibility and SECURITY DEFINER lookups', () => {
   it('only the platform writes the catalogue and reads provider secrets', async () => {
     await expect(as(DEMO.tenants.bakery, () => app.query(`update tenants.ai_model set active = false where code = 'offline-writer'`)))
       .resolves.toMatchObject({ rowCount: 0 });
-    await admin.query('begin');
+    await db.admin.query('begin');
     try {
-      await admin.query(`insert into tenants.ai_provider_secret (provider_id, encrypted_key, key_id) values ($1, '\\x00', 'k1')`, [DEMO.providers.openai]);
-      await admin.query('commit');
+      await db.admin.query(`insert into tenants.ai_provider_secret (provider_id, encrypted_key, key_id) values ($1, '\\x00', 'k1')`, [DEMO.providers.openai]);
+      await db.admin.query('commit');
     } catch (error) {
-      await admin.query('rollback');
+      await db.admin.query('rollback');
       throw error;
     }
     const count = async () => Number((await app.query<{ n: string }>('select count(*) as n from tenants.ai_provider_secret')).rows[0]!.n);

@@ -15,7 +15,7 @@ import {
 import { createSchemaValidator, parseCompose, parsePortSpec, type ComposeDocument } from '../src/compose-file.ts';
 import { checkDockerfile } from '../src/dockerfile-checks.ts';
 import { finalStage, parseDockerfile } from '../src/dockerfile.ts';
-import { checkDocumentedSettings, documentedSettings, envReads, isRead, reachableFiles } from '../src/env-usage.ts';
+import { checkDocumentedSettings, documentedSettings, envReads, reachableFiles } from '../src/env-usage.ts';
 import { DockerIgnore } from '../src/dockerignore.ts';
 import { interpolate } from '../src/interpolation.ts';
 import { listWorkspaces } from '../src/workspaces.ts';

@@ -73,7 +73,7 @@ async function uploadFile(bytes: Buffer, filename: string, options: { token?: st
   const form = new FormData();
   if (options.tags) form.append('tags', options.tags);
   if (options.kind) form.append('kind', options.kind);
-  form.append('file', new Blob([bytes], { type: options.type ?? 'application/octet-stream' }), filename);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: options.type ?? 'application/octet-stream' }), filename);
   const response = await fetch(`${origin}/uploads`, {
     method: 'POST',
     headers: {

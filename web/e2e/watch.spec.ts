@@ -10,6 +10,8 @@
 // its connections are dialled to this server. A loopback URL typed in the app
 // is still refused, which the test checks first.
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +95,9 @@ describe('competitor watch in Chromium', () => {
     await dialog.getByRole('textbox', { name: 'Product name' }).fill('.name');
     await dialog.getByRole('textbox', { name: 'Price', exact: true }).fill('.price');
     await dialog.getByRole('button', { name: 'Add the source' }).click();
-    await dialog.getByRole('alert').filter({ hasText: /loopback/ }).waitFor();
+    const refusal = dialog.getByRole('alert').filter({ hasText: /loopback/ });
+    await refusal.waitFor();
+    await refusal.scrollIntoViewIfNeeded();
     await shot('watch-01-loopback-refused');
 
     await dialog.getByRole('textbox', { name: 'Address' }).fill('http://shop.watch.test/boutique');
@@ -101,6 +105,7 @@ describe('competitor watch in Chromium', () => {
     const preview = dialog.getByRole('table', { name: 'Products found' });
     await preview.getByText('Baguette tradition').waitFor();
     expect(await preview.getByRole('row').count()).toBe(4);
+    await preview.scrollIntoViewIfNeeded();
     await shot('watch-02-preview');
     await dialog.getByRole('button', { name: 'Add the source' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -143,5 +148,34 @@ describe('competitor watch in Chromium', () => {
     await page.goto(`${stack.mailUrl}/messages/${mine[0]!.id}`);
     await page.getByRole('heading', { level: 1, name: /Baguette tradition/ }).waitFor();
     await shot('watch-05-email');
+  });
+
+  it('proposes evergreen content that still performs, and schedules its refresh', async () => {
+    // One of the bakery's published posts, four months old, still visited this month.
+    const admin = new pg.Client({ connectionString: stack.databaseUrl });
+    await admin.connect();
+    let title: string;
+    try {
+      const tenant = stack.demo.tenants.bakery;
+      const [item] = (await admin.query(`select id, title from content.content_item where tenant_id = $1 and status = 'published' order by published_at limit 1`, [tenant])).rows;
+      title = item.title;
+      await admin.query(`update content.content_item set published_at = now() - interval '120 days' where id = $1`, [item.id]);
+      for (let i = 0; i < 6; i += 1) {
+        await admin.query(`insert into analytics.event (event_id, tenant_id, occurred_at, name, source, properties) values ($1, $2, now() - make_interval(days => $3), 'page_view', 'browser', $4)`,
+          [randomUUID(), tenant, i + 1, JSON.stringify({ itemId: item.id })]);
+      }
+    } finally {
+      await admin.end();
+    }
+    await page.goto(`${stack.webUrl}/evergreen`);
+    await page.getByRole('heading', { level: 1, name: 'Evergreen content' }).waitFor();
+    await page.getByRole('button', { name: 'Find candidates now' }).click();
+    await page.getByRole('status').filter({ hasText: /1 new proposal/ }).waitFor();
+    const card = page.getByTestId('evergreen-candidate').filter({ hasText: title });
+    await card.getByText(/^6 events including 0 conversions in 30 days/).waitFor();
+    await card.getByRole('button', { name: 'Refresh and republish' }).click();
+    await card.getByText('Accepted').waitFor();
+    await card.getByText(/scheduled for/).waitFor();
+    await shot('watch-06-evergreen');
   });
 });

@@ -1,4 +1,5 @@
-// A throwaway, fully migrated database per test file.
+// A throwaway, fully migrated database per test file (useTestDatabase: the
+// same with the app's ORM, an admin client and the seed, as vitest hooks).
 // The server is DATABASE_URL's (the vitest global setup starts one), else an
 // embedded PostgreSQL started once per process in /tmp/ensemble-test-pg-<port>.
 // Migrations run once per server into a template database named after the
@@ -11,8 +12,12 @@ import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ensureRoles } from '../../../db/src/connection.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll } from 'vitest';
+import { appUrl, ensureRoles } from '../../../db/src/connection.ts';
 import { listMigrations, migrate } from '../../../db/src/migrate.ts';
+import { createOrm } from '../../../db/src/orm.ts';
+import { seed } from '../../../db/src/seed.ts';
 import { freePort } from './ports.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 
@@ -129,5 +134,57 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await client.end();
       }
     },
+  };
+}
+
+export interface UseTestDatabaseOptions {
+  /** run the demo seed (db/src/seed.ts) first; default true */
+  seed?: boolean;
+  /** pool size of the app-role ORM (default: createOrm's) */
+  poolMax?: number;
+  /** role the superuser client switches to (e.g. OWNER_ROLE, to insert fixtures the way migrations own them) */
+  adminRole?: string;
+}
+
+export interface UsedTestDatabase {
+  /** the app role's ORM: row-level security applies, as in the services */
+  readonly orm: MikroORM;
+  /** the database's superuser URL */
+  readonly adminUrl: string;
+  /** one superuser connection on the database (as `adminRole` when given), open for the whole file */
+  readonly admin: pg.Client;
+}
+
+/**
+ * The usual set-up of a database test file, registered as vitest hooks: a
+ * fresh migrated database (seeded unless `seed: false`), the app's ORM on it
+ * and a superuser client, all closed and dropped after the file. Read the
+ * fields inside hooks and tests, once beforeAll has run.
+ */
+export function useTestDatabase(options: UseTestDatabaseOptions = {}): UsedTestDatabase {
+  let db: TestDatabase | undefined;
+  let orm: MikroORM | undefined;
+  let admin: pg.Client | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    if (options.seed ?? true) await seed(db.adminUrl);
+    admin = new pg.Client({ connectionString: db.adminUrl });
+    await admin.connect();
+    if (options.adminRole) await admin.query(`set role ${pg.escapeIdentifier(options.adminRole)}`);
+    orm = await createOrm({ url: appUrl(db.adminUrl), ...(options.poolMax ? { poolMax: options.poolMax } : {}) });
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await admin?.end();
+    await db?.drop();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTestDatabase: ${what} is read before beforeAll ran`);
+    return value;
+  };
+  return {
+    get orm() { return ready(orm, 'orm'); },
+    get adminUrl() { return ready(db, 'adminUrl').adminUrl; },
+    get admin() { return ready(admin, 'admin'); },
   };
 }

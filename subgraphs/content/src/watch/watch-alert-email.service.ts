@@ -76,16 +76,17 @@ export async function clientAdmins(em: EntityManager, tenantId: string): Promise
 }
 
 const LABELS = {
-  en: { prefix: 'Competitor watch', source: 'Source', detected: 'Detected', open: 'Open the alert in Ensemble', brand: (t: string) => `${t} competitor watch` },
-  fr: { prefix: 'Veille concurrentielle', source: 'Source', detected: 'Détecté le', open: 'Voir l’alerte dans Ensemble', brand: (t: string) => `la veille concurrentielle de ${t}` },
+  en: { prefix: 'Competitor watch', source: 'Source:', detected: 'Detected', open: 'Open the alert in Ensemble', brand: (t: string) => `${t} competitor watch` },
+  fr: { prefix: 'Veille concurrentielle', source: 'Source :', detected: 'Détecté le', open: 'Voir l’alerte dans Ensemble', brand: (t: string) => `la veille concurrentielle de ${t}` },
 };
 
 export function alertEmail(alert: PendingAlert, admin: Admin, tenantName: string, publicWebUrl: string): { subject: string; body: string; brandName: string } {
   const words = admin.locale.startsWith('fr') ? LABELS.fr : LABELS.en;
   const when = alert.createdAt.toISOString().replace('T', ' ').slice(0, 16);
   const link = `${publicWebUrl}/competitors?alert=${alert.id}`;
-  // The competitor's address is shown as text, not a link: it is not ours to tag or track.
-  const body = [`**${alert.summary.replace(/[*_[\]]/g, ' ')}**`, '', `${words.source}: ${alert.competitorName} — ${alert.sourceUrl}`, `${words.detected} ${when} UTC`, '', `[${words.open}](${link})`].join('\n');
+  // The subject is the e-mail's heading. The competitor's address is code, not a
+  // link: it is not ours to tag with UTM parameters or to track.
+  const body = [`${words.source} ${alert.competitorName} — \`${alert.sourceUrl.replace(/`/g, '')}\``, '', `${words.detected} ${when} UTC`, '', `[${words.open}](${link})`].join('\n');
   return { subject: `[${words.prefix}] ${alert.summary}`.slice(0, 250), body, brandName: words.brand(tenantName) };
 }
 

@@ -7,8 +7,9 @@
 // stays the only network path. Pages are parsed with linkedom and read with
 // the source's CSS selectors (querySelectorAll): an item selector scopes the
 // name and price of each product; without one, the n-th name pairs with the
-// n-th price. The text is the selector's elements (default: the page's main
-// content, as onboarding reads it) cut into paragraphs.
+// n-th price. The text is the selector's elements cut into paragraphs; without
+// a text selector, the page's main content (as onboarding reads it) when the
+// page has no product selectors, else none.
 import { createHash } from 'node:crypto';
 import { parseHTML } from 'linkedom';
 import { parseFeed } from '@rowanmanning/feed-parser';
@@ -175,9 +176,11 @@ export function extractPage(html: string, url: string, selectors: PageSelectors)
       });
     }
   }
+  // Text is watched when a selector names it, or when the page has no product selectors
+  // (its main content then); a product page's own text would only repeat its price changes.
   const paragraphs = selectors.text
     ? uniqueParagraphs(paragraphsOf(Array.from(doc.querySelectorAll(selectors.text)) as unknown as Node[]))
-    : uniqueParagraphs(readPage(html, url).text.split(/\n+/).map(squash).filter(Boolean));
+    : selectors.name ? [] : uniqueParagraphs(readPage(html, url).text.split(/\n+/).map(squash).filter(Boolean));
   const title = squash(doc.querySelector('title')?.textContent) || null;
   return { format: 'page', title, entries: [], products, paragraphs, unreadPrices: unread.slice(0, 20), hash: hashOf({ products, paragraphs }) };
 }

@@ -113,7 +113,7 @@ export function watchModule(deps: WatchModuleDeps): SubgraphModule {
         addCompetitorSource: (_: unknown, args: { input: SourceInput }, ctx: RequestContext) => ctx.tx(({ em, tenantId }) => addSource(em, tenantId, args.input)),
         updateCompetitorSource: (_: unknown, args: { id: string; input: SourceUpdate }, ctx: RequestContext) => ctx.tx(({ em }) => updateSource(em, args.id, args.input)),
         removeCompetitorSource: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.tx(({ em }) => removeSource(em, args.id)),
-        previewCompetitorSource: async (_: unknown, args: { input: PreviewInput }, ctx: RequestContext) => {
+        previewCompetitorSource: async (_: unknown, args: { input: PreviewInput }) => {
           const { input } = args;
           if (input.kind !== 'FEED' && input.kind !== 'PAGE') throw badInput('A source is a FEED or a PAGE', 'kind');
           const kind = input.kind === 'FEED' ? 'feed' : 'page';

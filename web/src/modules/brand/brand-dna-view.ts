@@ -139,9 +139,10 @@ function priceOf(item: Record<string, Json>, fallbackCurrency: string | undefine
   return undefined;
 }
 
+// Same keys, order and splitting as the writer's offersOf (packages/ai/src/brand-context.ts).
 function offersOf(doc: Json): OfferView[] {
   const currency = firstText(doc, 'currency', 'identity.currency', 'offer.currency');
-  const raw = get(doc, 'offers', 'offer', 'products', 'services');
+  const raw = get(doc, 'offer', 'offers', 'products', 'services');
   const items: Json[] = [];
   if (Array.isArray(raw)) items.push(...raw);
   else if (isRecord(raw)) {
@@ -150,7 +151,11 @@ function offersOf(doc: Json): OfferView[] {
       if (Array.isArray(part)) items.push(...part);
     }
     if (items.length === 0 && text(raw['name'])) items.push(raw);
-  } else if (typeof raw === 'string') items.push(...raw.split(/[\n;]+/));
+  } else if (typeof raw === 'string') items.push(...raw.split(/[\n,;]+/));
+  for (const key of ['products', 'services']) {
+    const part = get(doc, key);
+    if (Array.isArray(part) && part !== raw) items.push(...part);
+  }
   const offers: OfferView[] = [];
   for (const item of items) {
     const plain = text(item);
@@ -168,7 +173,8 @@ function offersOf(doc: Json): OfferView[] {
     if (unit) offer.unit = unit;
     const description = firstText(item, 'description', 'summary', 'benefit', 'promise');
     if (description) offer.description = description;
-    offers.push(offer);
+    // An offer listed twice (under offer and products) shows once, as the writer counts it.
+    if (!offers.some((o) => o.name.toLowerCase() === name.toLowerCase())) offers.push(offer);
   }
   return offers;
 }
@@ -213,7 +219,8 @@ function toneOf(doc: Json): ToneView {
       view.donts = textList(get(tone, 'dont', 'donts', "don't", 'dontList'));
     }
   }
-  const candidates = [get(doc, 'tone.address', 'tone.formality', 'tone.pronoun', 'tone.tuVous', 'tone.tu_vous', 'tone.register', 'address', 'formality'), get(doc, 'tone.tutoiement', 'tutoiement')];
+  // The writer's keys (packages/ai/src/brand-context.ts), in its order: the page shows the address the AI writes with.
+  const candidates = [get(doc, 'tone.address', 'tone.formality', 'tone.pronoun', 'tone.fr.address', 'tone.french', 'tone.tuVous', 'tone.tu_vous', 'tone.register', 'address', 'formality'), get(doc, 'tone.tutoiement', 'tutoiement')];
   for (const value of candidates) {
     if (value === true) view.address = 'tu';
     else if (value === false) view.address = 'vous';

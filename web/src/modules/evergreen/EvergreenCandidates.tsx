@@ -26,8 +26,11 @@ function CandidateCard({ candidate }: { candidate: EvergreenCandidate }) {
             <Badge variant="filled" color="brand">{t('evergreen.scoreBadge', { value: Math.round(candidate.score * 100) })}</Badge>
           </Group>
           <Title order={3} fz="md">{candidate.item.title}</Title>
-          <Text size="sm">{candidate.reason}</Text>
-          <Text size="xs" c="dimmed">{t('evergreen.numbers', { events: candidate.events, conversions: candidate.conversions, engagement: candidate.engagement, median: candidate.median, age: candidate.ageDays })}</Text>
+          <Text size="sm">{t('evergreen.reason', {
+            events: candidate.events, conversions: candidate.conversions, window: candidate.windowDays, engagement: candidate.engagement,
+            median: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(candidate.median),
+            percent: Math.round(candidate.score * 100), published: candidate.publishedItems, age: candidate.ageDays,
+          })}</Text>
           {candidate.refreshItem ? (
             <Text size="sm">
               {t('evergreen.refreshed')}{' '}

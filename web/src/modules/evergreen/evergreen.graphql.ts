@@ -13,6 +13,8 @@ export interface EvergreenCandidate {
   engagement: number;
   median: number;
   ageDays: number;
+  publishedItems: number;
+  windowDays: number;
   item: { id: string; title: string; channel: string };
   refreshItem: { id: string; title: string; status: string } | null;
   refreshScheduledAt: string | null;
@@ -30,7 +32,7 @@ export interface EvergreenPolicy {
   proposedThisMonth: number;
 }
 
-const CANDIDATE = `id status score reason events conversions engagement median ageDays item { id title channel } refreshItem { id title status }
+const CANDIDATE = `id status score reason events conversions engagement median ageDays publishedItems windowDays item { id title channel } refreshItem { id title status }
   refreshScheduledAt cooldownUntil proposedAt decidedAt`;
 const POLICY = 'minAgeDays cooldownDays maxPerMonth planMaxPerMonth minScore proposedThisMonth';
 

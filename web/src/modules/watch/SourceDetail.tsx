@@ -143,7 +143,7 @@ export function SourceDetail({ sourceId, onEdit, onRemoved }: { sourceId: string
       ) : null}
       <ErrorAlert error={capturing.error ?? removing.error} />
       {source.kind === 'PAGE' ? (
-        <Text size="xs" c="dimmed">{t('watch.selectorsLine', { item: source.selectors.item ?? '—', name: source.selectors.name ?? '—', price: source.selectors.price ?? '—', text: source.selectors.text ?? t('watch.mainContent') })}</Text>
+        <Text size="xs" c="dimmed">{t('watch.selectorsLine', { item: source.selectors.item ?? '—', name: source.selectors.name ?? '—', price: source.selectors.price ?? '—', text: source.selectors.text ?? (source.selectors.name ? '—' : t('watch.mainContent')) })}</Text>
       ) : null}
       <Title order={3} fz="md">{t('watch.history')}</Title>
       {source.captures.length === 0 ? <Text c="dimmed" size="sm">{t('watch.noCaptures')}</Text> : null}

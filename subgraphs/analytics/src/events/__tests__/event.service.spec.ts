@@ -1,47 +1,32 @@
 // Event collection against a real PostgreSQL as the application role (RLS on).
-import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { appUrl, OWNER_ROLE } from '@ensemble/db/connection';
-import { createOrm, withTenant, type EntityManager } from '@ensemble/db/orm';
-import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OWNER_ROLE } from '@ensemble/db/connection';
+import { withTenant, type EntityManager } from '@ensemble/db/orm';
+import { useTestDatabase } from '@ensemble/testing/database';
 import { isAppError, type AppError } from '@ensemble/tenancy/errors';
 import { countEvents, extractTracking, listEvents, recordEvent, type RecordEventInput } from '../event.service.ts';
 
-let db: TestDatabase;
-let orm: MikroORM;
-let admin: pg.Client;
+const db = useTestDatabase({ seed: false, poolMax: 8, adminRole: OWNER_ROLE });
 const platformId = randomUUID();
 const DAY = 24 * 3600_000;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  admin = new pg.Client({ connectionString: db.adminUrl });
-  await admin.connect();
-  await admin.query(`set role ${OWNER_ROLE}`);
-  await admin.query(
+  await db.admin.query(
     `insert into tenants.tenant (id, kind, parent_id, ancestry, name, slug) values ($1, 'platform', null, array[$1::uuid], 'Platform', $2)`,
     [platformId, `platform-${platformId}`]);
-  orm = await createOrm({ url: appUrl(db.adminUrl), poolMax: 8 });
-});
-
-afterAll(async () => {
-  await orm?.close(true);
-  await admin?.end();
-  await db?.drop();
 });
 
 async function newClient(): Promise<string> {
   const id = randomUUID();
-  await admin.query(
+  await db.admin.query(
     `insert into tenants.tenant (id, kind, parent_id, ancestry, name, slug) values ($1, 'client', $2, array[$2::uuid, $1::uuid], 'Client', $3)`,
     [id, platformId, `client-${id}`]);
   return id;
 }
 
 function tx<T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  return withTenant(orm, tenantId, null, ({ em }) => fn(em));
+  return withTenant(db.orm, tenantId, null, ({ em }) => fn(em));
 }
 
 function record(tenantId: string, input: Partial<RecordEventInput> = {}) {
@@ -59,7 +44,7 @@ async function errorOf(promise: Promise<unknown>): Promise<AppError> {
 }
 
 async function rowCounts(tenantId: string): Promise<{ events: number; receipts: number }> {
-  const { rows: [row] } = await admin.query(
+  const { rows: [row] } = await db.admin.query(
     `select (select count(*) from analytics.event where tenant_id = $1)::int as events,
             (select count(*) from analytics.event_receipt where tenant_id = $1)::int as receipts`, [tenantId]);
   return row;
@@ -84,7 +69,7 @@ describe('recordEvent', () => {
     });
     expect(event.occurredAt.getTime()).toBe(occurredAt.getTime());
 
-    const { rows: [row] } = await admin.query('select * from analytics.event where tenant_id = $1', [tenantId]);
+    const { rows: [row] } = await db.admin.query('select * from analytics.event where tenant_id = $1', [tenantId]);
     expect(row).toMatchObject({
       utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'spring-override', utm_content: null, utm_term: null,
       gclid: 'G-123', fbclid: null, msclkid: null, ttclid: 'TT-9', url: expect.stringContaining('utm_source=newsletter'),

@@ -1,20 +1,16 @@
 // The ledger against a real PostgreSQL, connected as the application role
 // (row-level security on). Each test works in its own fresh client tenant.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { appUrl, OWNER_ROLE } from '@ensemble/db/connection';
-import { createOrm, withTenant, type EntityManager } from '@ensemble/db/orm';
-import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
+import { OWNER_ROLE } from '@ensemble/db/connection';
+import { withTenant, type EntityManager } from '@ensemble/db/orm';
+import { useTestDatabase } from '@ensemble/testing/database';
 import { isAppError, type AppError } from '@ensemble/tenancy/errors';
 import {
   ensureMonthlyGrant, expireOrphanReservations, getBalance, listMovements, monthlyGrantKey, reserveCredits, settleReservation, voidReservation,
 } from '../credit-ledger.service.ts';
 
-let db: TestDatabase;
-let orm: MikroORM;
-let admin: pg.Client;
+const db = useTestDatabase({ seed: false, poolMax: 12, adminRole: OWNER_ROLE });
 const platformId = uuidv7();
 
 const now = new Date();
@@ -22,33 +18,22 @@ const PERIOD = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).to
 const NEXT_PERIOD = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  admin = new pg.Client({ connectionString: db.adminUrl });
-  await admin.connect();
-  await admin.query(`set role ${OWNER_ROLE}`);
-  await admin.query(
+  await db.admin.query(
     `insert into tenants.tenant (id, kind, parent_id, ancestry, name, slug) values ($1, 'platform', null, array[$1::uuid], 'Platform', $2)`,
     [platformId, `platform-${platformId}`]);
-  orm = await createOrm({ url: appUrl(db.adminUrl), poolMax: 12 });
-});
-
-afterAll(async () => {
-  await orm?.close(true);
-  await admin?.end();
-  await db?.drop();
 });
 
 /** A client tenant on its own plan (visible to it only) with a live subscription. */
 async function newClient(monthlyCredits: number, status = 'active'): Promise<{ tenantId: string; planId: string }> {
   const tenantId = uuidv7();
   const planId = uuidv7();
-  await admin.query(
+  await db.admin.query(
     `insert into tenants.tenant (id, kind, parent_id, ancestry, name, slug) values ($1, 'client', $2, array[$2::uuid, $1::uuid], 'Client', $3)`,
     [tenantId, platformId, `client-${tenantId}`]);
-  await admin.query(
+  await db.admin.query(
     `insert into tenants.plan (id, code, name, visibility, visible_to_tenant_id, monthly_credits) values ($1, $2, 'Test plan', 'client', $3, $4)`,
     [planId, `plan-${planId}`, tenantId, monthlyCredits]);
-  await admin.query(
+  await db.admin.query(
     `insert into billing.subscription (id, tenant_id, plan_id, status, currency, price_minor, seller_tenant_id, current_period_start, current_period_end)
      values ($1, $2, $3, $4, 'EUR', 0, $5, now(), now() + interval '1 month')`,
     [uuidv7(), tenantId, planId, status, platformId]);
@@ -56,7 +41,7 @@ async function newClient(monthlyCredits: number, status = 'active'): Promise<{ t
 }
 
 function tx<T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  return withTenant(orm, tenantId, null, ({ em }) => fn(em));
+  return withTenant(db.orm, tenantId, null, ({ em }) => fn(em));
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
@@ -76,7 +61,7 @@ async function grantedClient(monthlyCredits: number): Promise<string> {
 }
 
 async function counts(tenantId: string): Promise<{ transfers: number; entries: number; reservations: number }> {
-  const { rows: [row] } = await admin.query(
+  const { rows: [row] } = await db.admin.query(
     `select (select count(*) from billing.credit_transfer where tenant_id = $1)::int as transfers,
             (select count(*) from billing.credit_entry where tenant_id = $1)::int as entries,
             (select count(*) from billing.credit_reservation where tenant_id = $1)::int as reservations`, [tenantId]);
@@ -104,10 +89,10 @@ describe('credit ledger', () => {
     expect(movements.map((m) => [m.kind, m.amount])).toEqual([['settle', 20], ['reserve', 30], ['grant', 100]]);
     expect(movements.every((m) => m.createdAt instanceof Date && m.memo)).toBe(true);
 
-    const { rows: [row] } = await admin.query('select status, settled_amount, closed_at from billing.credit_reservation where id = $1', [reservation.reservationId]);
+    const { rows: [row] } = await db.admin.query('select status, settled_amount, closed_at from billing.credit_reservation where id = $1', [reservation.reservationId]);
     expect(row).toMatchObject({ status: 'settled', settled_amount: '20' });
     expect(row.closed_at).toBeInstanceOf(Date);
-    const { rows: [grant] } = await admin.query(`select idempotency_key from billing.credit_transfer where tenant_id = $1 and kind = 'grant'`, [tenantId]);
+    const { rows: [grant] } = await db.admin.query(`select idempotency_key from billing.credit_transfer where tenant_id = $1 and kind = 'grant'`, [tenantId]);
     expect(grant.idempotency_key).toBe(monthlyGrantKey(PERIOD));
   });
 
@@ -171,7 +156,7 @@ describe('credit ledger', () => {
     expect(await tx(tenantId, (em) => expireOrphanReservations(em, { tenantId, now: later }))).toBe(1);
     expect(await tx(tenantId, (em) => expireOrphanReservations(em, { tenantId, now: later }))).toBe(0);
     expect(await tx(tenantId, (em) => getBalance(em, tenantId))).toMatchObject({ available: 18, reserved: 2 });
-    const { rows: [row] } = await admin.query('select status from billing.credit_reservation where id = $1', [r.reservationId]);
+    const { rows: [row] } = await db.admin.query('select status from billing.credit_reservation where id = $1', [r.reservationId]);
     expect(row.status).toBe('expired');
     // A worker that comes back after the expiry cannot settle any more.
     expect((await errorOf(tx(tenantId, (em) => settleReservation(em, { tenantId, reservationId: r.reservationId, amount: 7, idempotencyKey: 'orphan' })))).code).toBe('CONFLICT');
@@ -200,7 +185,7 @@ describe('credit ledger', () => {
     await tx(tenantId, (em) => ensureMonthlyGrant(em, { tenantId, periodStart: PERIOD }));
     const r = await tx(tenantId, (em) => reserveCredits(em, { tenantId, amount: 30, task: 'generation', idempotencyKey: 'm1' }));
     await tx(tenantId, (em) => settleReservation(em, { tenantId, reservationId: r.reservationId, amount: 30, idempotencyKey: 'm1' }));
-    await admin.query('update tenants.plan set monthly_credits = 150 where id = $1', [planId]);
+    await db.admin.query('update tenants.plan set monthly_credits = 150 where id = $1', [planId]);
 
     await tx(tenantId, (em) => ensureMonthlyGrant(em, { tenantId, periodStart: NEXT_PERIOD }));
     await tx(tenantId, (em) => ensureMonthlyGrant(em, { tenantId, periodStart: NEXT_PERIOD }));
@@ -250,13 +235,13 @@ describe('credit ledger', () => {
 
   it('keeps the books: every transfer sums to zero and no balance ever went negative (checked in SQL)', async () => {
     // Runs last, over everything the tests above wrote.
-    const unbalanced = await admin.query(
+    const unbalanced = await db.admin.query(
       'select tenant_id, transfer_id, sum(amount) from billing.credit_entry group by tenant_id, transfer_id having sum(amount) <> 0');
     expect(unbalanced.rows).toEqual([]);
-    const empty = await admin.query(
+    const empty = await db.admin.query(
       'select t.id from billing.credit_transfer t where (select count(*) from billing.credit_entry e where e.tenant_id = t.tenant_id and e.transfer_id = t.id) < 2');
     expect(empty.rows).toEqual([]);
-    const negative = await admin.query(
+    const negative = await db.admin.query(
       `select tenant_id, account, min(running) as low from (
          select e.tenant_id, e.account,
                 sum(e.amount) over (partition by e.tenant_id, e.account order by t.created_at, t.id rows between unbounded preceding and current row) as running
@@ -264,7 +249,7 @@ describe('credit ledger', () => {
           where e.account in ('available', 'reserved')) x
         group by tenant_id, account having min(running) < 0`);
     expect(negative.rows).toEqual([]);
-    const { rows: [total] } = await admin.query('select count(*)::int as n from billing.credit_transfer');
+    const { rows: [total] } = await db.admin.query('select count(*)::int as n from billing.credit_transfer');
     expect(total.n).toBeGreaterThan(30);
   });
 });

@@ -1,49 +1,26 @@
-import pg from 'pg';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrm, withTenant } from '@ensemble/db/orm';
+import { describe, expect, it } from 'vitest';
+import { withTenant } from '@ensemble/db/orm';
 import { appUrl } from '@ensemble/db/connection';
-import { seed, DEMO } from '@ensemble/db/seed';
-import { createTestDatabase } from '@ensemble/testing/database';
+import { DEMO } from '@ensemble/db/seed';
+import { useTestDatabase } from '@ensemble/testing/database';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { createDraft, getItem, saveDraft, type DraftInput } from '../studio.service.ts';
 import { scoreAndPublish, scoreTopic } from '../scoring.service.ts';
 
-let orm: MikroORM;
-let drop: () => Promise<void>;
-let adminUrl: string;
+const db = useTestDatabase();
 const A = DEMO.logins.clientAdmin.tenantId;
 const B = DEMO.logins.fitnessAdmin.tenantId;
 const draft: DraftInput = { channel: 'BLOG', title: 'Sourdough at home', body: 'Sourdough needs time.\n\n## Why rest the dough?\n\nBecause flavour grows.', keyphrase: 'sourdough', locale: 'en' };
 
-beforeAll(async () => {
-  const db = await createTestDatabase();
-  drop = db.drop;
-  adminUrl = db.adminUrl;
-  await seed(adminUrl);
-  orm = await createOrm({ url: appUrl(adminUrl) });
-});
-
-afterAll(async () => {
-  await orm?.close();
-  await drop?.();
-});
-
 async function versions(itemId: string): Promise<Array<{ version: number; title: string; body: string }>> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return (await client.query('select version, title, body from content.content_version where item_id = $1 order by version', [itemId])).rows;
-  } finally {
-    await client.end();
-  }
+  return (await db.admin.query('select version, title, body from content.content_version where item_id = $1 order by version', [itemId])).rows;
 }
 
 describe('studio drafts', () => {
   it('keeps every save as a new immutable version', async () => {
-    const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
-    await withTenant(orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, title: 'Sourdough, step by step' }));
-    const saved = await withTenant(orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, body: 'Rewritten.' }));
+    const item = await withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft));
+    await withTenant(db.orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, title: 'Sourdough, step by step' }));
+    const saved = await withTenant(db.orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, body: 'Rewritten.' }));
     expect(saved.currentVersion).toBe(3);
     expect((await versions(item.id)).map((v) => [v.version, v.title, v.body])).toEqual([
       [1, 'Sourdough at home', draft.body],
@@ -53,42 +30,42 @@ describe('studio drafts', () => {
   });
 
   it('numbers concurrent saves consecutively', async () => {
-    const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
+    const item = await withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft));
     await Promise.all(Array.from({ length: 5 }, (_, i) =>
-      withTenant(orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, body: `edit ${i}` }))));
+      withTenant(db.orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, body: `edit ${i}` }))));
     expect((await versions(item.id)).map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('refuses bad input with the field named and writes nothing', async () => {
-    const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
+    const item = await withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft));
     for (const [bad, field] of [
       [{ slug: 'Not A Slug' }, 'slug'], [{ locale: 'de' }, 'locale'], [{ channel: 'FAX' }, 'channel'], [{ title: 'x'.repeat(301) }, 'title'],
     ] as const) {
-      await expect(withTenant(orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, ...bad } as DraftInput)))
+      await expect(withTenant(db.orm, A, null, ({ em }) => saveDraft(em, item.id, { ...draft, ...bad } as DraftInput)))
         .rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field } });
     }
     expect(await versions(item.id)).toHaveLength(1);
   });
 
   it("answers another client's item exactly like a missing one", async () => {
-    const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
+    const item = await withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft));
     const failure = (p: Promise<unknown>) => p.then(() => new Error('succeeded'), (e: Error) => e);
-    const foreign = await failure(withTenant(orm, B, null, ({ em }) => getItem(em, item.id)));
-    const missing = await failure(withTenant(orm, B, null, ({ em }) => getItem(em, '01900000-0000-7000-8000-00000000dead')));
+    const foreign = await failure(withTenant(db.orm, B, null, ({ em }) => getItem(em, item.id)));
+    const missing = await failure(withTenant(db.orm, B, null, ({ em }) => getItem(em, '01900000-0000-7000-8000-00000000dead')));
     expect(foreign).toMatchObject({ code: 'NOT_FOUND' });
     expect(foreign.message).toBe(missing.message);
-    await expect(withTenant(orm, B, null, ({ em }) => saveDraft(em, item.id, draft))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(withTenant(db.orm, B, null, ({ em }) => saveDraft(em, item.id, draft))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await versions(item.id)).toHaveLength(1);
   });
 });
 
 describe('live scoring', () => {
   it('pushes the score of unsaved text on the item topic, to another process too', async () => {
-    const publisher = new PgPubSub(appUrl(adminUrl), 'ensemble_content_test');
-    const listener = new PgPubSub(appUrl(adminUrl), 'ensemble_content_test');
+    const publisher = new PgPubSub(appUrl(db.adminUrl), 'ensemble_content_test');
+    const listener = new PgPubSub(appUrl(db.adminUrl), 'ensemble_content_test');
     await Promise.all([publisher.start(), listener.start()]);
     try {
-      const item = await withTenant(orm, A, null, ({ em }) => createDraft(em, A, null, draft));
+      const item = await withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft));
       const events = listener.subscribe<{ revision: number; total: number; checks: { id: string; status: string }[] }>(scoreTopic(A, item.id));
       await scoreAndPublish(publisher, A, item.id, { ...draft, title: 'Bread basics' }, 1);
       const first = (await events.next()).value!;

@@ -94,9 +94,10 @@ describe('page selectors', () => {
     expect(page.products.map((p) => [p.name, p.price_minor, p.currency])).toEqual([['Riad suite', 150000, 'MAD'], ['Chambre double', 99000, 'MAD']]);
   });
 
-  it('defaults the text to the page\'s main content', () => {
-    const page = extractPage(shopPage([], 'Ouvert tous les jours dès 7 h.'), 'https://shop.example/', { name: '.name', price: '.price' });
-    expect(page.paragraphs).toContain('Ouvert tous les jours dès 7 h.');
+  it('watches the main content without selectors, and no text on a product page without a text selector', () => {
+    const html = shopPage([['Baguette', '1,20 €']], 'Ouvert tous les jours dès 7 h.');
+    expect(extractPage(html, 'https://shop.example/', {}).paragraphs).toContain('Ouvert tous les jours dès 7 h.');
+    expect(extractPage(html, 'https://shop.example/', { name: '.name', price: '.price' }).paragraphs).toEqual([]);
   });
 
   it('checks selectors at save time and names the field', () => {
