@@ -15,6 +15,7 @@ import { freePorts, startStack, type Stack } from '../../scripts/stack.ts';
 import { createTestDatabase } from '../../packages/testing/src/database.ts';
 import { graphql, loginAs } from '../../packages/testing/src/graphql.ts';
 import { hashPassword } from '../../packages/tenancy/src/password.ts';
+import { insertEvergreenCandidates, insertPublication, insertWatchRows, tinyPng, uploadMedia } from './b-rows.ts';
 
 const DRAFT = { channel: 'BLOG', title: 'Probe', body: 'Probe body text.', keyphrase: 'probe', locale: 'en' };
 
@@ -23,7 +24,11 @@ let dataDir: string;
 let dropDatabase: () => Promise<void>;
 let admin: pg.Client;
 const A = { tenantId: '', token: '', email: '' };
-const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '', approvalId: '', slotId: '', onboardingId: '', onboardingSourceId: '', mediaId: '' };
+const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '', approvalId: '', slotId: '', onboardingId: '', onboardingSourceId: '', mediaId: '',
+  // Destructive probes get rows of their own, so later probes still find theirs.
+  imageId: '', deletableImageId: '', listId: '', deletableListId: '', contactId: '', deletableContactId: '',
+  sourceId: '', removableSourceId: '', captureId: '', alertId: '', evergreenAcceptId: '', evergreenDismissId: '', publicationId: '',
+  promptLocale: 'en', promptVersion: 0, promptDocument: {} as Record<string, unknown>, brandVersion: 0, brandDocument: {} as Record<string, unknown> };
 let distributor = { token: '', subtree: [] as string[], outsideClientId: '' };
 
 async function createClientAdmin(tenantId: string, email: string): Promise<void> {
@@ -83,6 +88,39 @@ beforeAll(async () => {
   await admin.query(`insert into content.media (id, tenant_id, kind, filename, mime_type, size_bytes, sha256, storage, storage_key, locale)
     values ($1, $2, 'pdf', 'probe.pdf', 'application/pdf', 10, repeat('a', 64), 'local', $3, 'en')`, [B.mediaId, B.tenantId, `${B.tenantId}/${B.mediaId}/probe.pdf`]);
 
+  // C7: B's images, uploaded through the gateway like the web app does.
+  B.imageId = await uploadMedia(stack.gatewayUrl, B.token, tinyPng(), 'probe.png', 'image/png');
+  B.deletableImageId = await uploadMedia(stack.gatewayUrl, B.token, tinyPng(6, 6), 'probe-delete.png', 'image/png');
+  // C8 contacts: two lists and two contacts of B, through B's API.
+  const gql = async <T>(op: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const res = await graphql<T>(stack.gatewayUrl, op, variables, B.token);
+    expect(res.errors, op).toBeUndefined();
+    return res.data!;
+  };
+  const list = (name: string) => gql<{ createContactList: { id: string } }>(
+    'mutation($n: String!) { createContactList(input: { name: $n }) { id } }', { n: name }).then((d) => d.createContactList.id);
+  B.listId = await list('Probe list');
+  B.deletableListId = await list('Probe list to delete');
+  const contact = (email: string) => gql<{ createContact: { id: string } }>(
+    'mutation($i: ContactInput!) { createContact(input: $i) { id } }', { i: { email, firstName: 'Probe', listIds: [B.listId], emailConsent: true } })
+    .then((d) => d.createContact.id);
+  B.contactId = await contact(`contact-b-${Date.now()}@probe.test`);
+  B.deletableContactId = await contact(`contact-b-delete-${Date.now()}@probe.test`);
+  // C11/C13/C8: rows the worker or a connector would record, as the owner.
+  Object.assign(B, await insertWatchRows(admin, B.tenantId));
+  const second = await gql<{ createDraft: { id: string } }>('mutation($i: DraftInput!) { createDraft(input: $i) { id } }', { i: { ...DRAFT, title: 'Probe 2' } });
+  [B.evergreenAcceptId, B.evergreenDismissId] = await insertEvergreenCandidates(admin, B.tenantId, [B.itemId, second.createDraft.id]);
+  B.publicationId = await insertPublication(admin, B.tenantId, B.itemId);
+  // T6/T7: B's brand DNA and own prompt layer, read through B's API, so edits carry valid documents and versions.
+  const dna = await gql<{ brandDna: { version: number; document: Record<string, unknown> } | null }>('{ brandDna { version document } }');
+  expect(dna.brandDna, 'the seed gives B a brand DNA').not.toBeNull();
+  B.brandVersion = dna.brandDna!.version;
+  B.brandDocument = dna.brandDna!.document;
+  const layer = (await admin.query<{ locale: string; version: number; document: Record<string, unknown> }>(
+    `select l.locale, l.version, l.document from tenants.prompt_layer l join tenants.tenant t on t.id = l.tenant_id and l.locale = t.locale
+      where l.tenant_id = $1 order by l.version desc limit 1`, [B.tenantId])).rows[0];
+  if (layer) Object.assign(B, { promptLocale: layer.locale, promptVersion: layer.version, promptDocument: layer.document });
+
   // A distributor admin of the seed and a client outside its subtree.
   const dist = (await admin.query<{ email: string; tenant_id: string }>(`
     select u.email, m.tenant_id from tenants.membership m join tenants."user" u on u.id = m.user_id
@@ -103,14 +141,14 @@ afterAll(async () => {
 });
 
 /** Every root field that takes an ID, with an operation and B's id for it. */
-const PROBES: Record<string, { op: string; bId: () => string; vars?: Record<string, unknown> }> = {
+const PROBES: Record<string, { op: string; bId: () => string; vars?: () => Record<string, unknown> }> = {
   'Query.tenant': { op: 'query($id: ID!) { tenant(id: $id) { id } }', bId: () => B.tenantId },
   'Query.brandDna': { op: 'query($id: ID) { brandDna(clientId: $id) { id } }', bId: () => B.tenantId },
   'Query.brandDnaHistory': { op: 'query($id: ID) { brandDnaHistory(clientId: $id) { id } }', bId: () => B.tenantId },
   'Query.contentItem': { op: 'query($id: ID!) { contentItem(id: $id) { id } }', bId: () => B.itemId },
   'Query.pipelineRun': { op: 'query($id: ID!) { pipelineRun(id: $id) { id } }', bId: () => B.runId },
-  'Mutation.saveDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { saveDraft(id: $id, input: $i) { id } }', bId: () => B.itemId, vars: { i: DRAFT } },
-  'Mutation.scoreDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { scoreDraft(id: $id, input: $i, revision: 1) }', bId: () => B.itemId, vars: { i: DRAFT } },
+  'Mutation.saveDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { saveDraft(id: $id, input: $i) { id } }', bId: () => B.itemId, vars: () => ({ i: DRAFT }) },
+  'Mutation.scoreDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { scoreDraft(id: $id, input: $i, revision: 1) }', bId: () => B.itemId, vars: () => ({ i: DRAFT }) },
   'Query.contentVersions': { op: 'query($id: ID!) { contentVersions(itemId: $id) { version } }', bId: () => B.itemId },
   'Query.contentVersionDiff': { op: 'query($id: ID!) { contentVersionDiff(itemId: $id, from: 1, to: 1) { itemId } }', bId: () => B.itemId },
   'Query.regenerationQuote': { op: 'query($id: ID!) { regenerationQuote(itemId: $id) { credits } }', bId: () => B.itemId },
@@ -134,11 +172,72 @@ const PROBES: Record<string, { op: string; bId: () => string; vars?: Record<stri
   'Mutation.addOnboardingSource': { op: 'mutation($id: ID) { addOnboardingSource(kind: PDF, mediaId: $id) { id } }', bId: () => B.mediaId },
   'Mutation.removeOnboardingSource': { op: 'mutation($id: ID!) { removeOnboardingSource(sourceId: $id) { id } }', bId: () => B.onboardingSourceId },
   'Subscription.onboardingProgress': { op: 'subscription($id: ID!) { onboardingProgress(sessionId: $id) { id } }', bId: () => B.onboardingId },
+  // T6/T7: B's tenant id, with valid versions and documents.
+  'Query.brandDnaDiff': { op: 'query($id: ID) { brandDnaDiff(clientId: $id, fromVersion: 1, toVersion: 1) { fromVersion } }', bId: () => B.tenantId },
+  'Mutation.updateBrandDna': {
+    op: 'mutation($id: ID, $d: JSONObject!, $v: Int!) { updateBrandDna(clientId: $id, document: $d, baseVersion: $v, note: "probe") { version } }',
+    bId: () => B.tenantId,
+    // B's own document with one word changed: valid, and different from the latest.
+    vars: () => ({ d: { ...B.brandDocument, mission: `${String(B.brandDocument['mission'] ?? 'Probe mission')} (probe)` }, v: B.brandVersion }),
+  },
+  'Mutation.restoreBrandDna': { op: 'mutation($id: ID) { restoreBrandDna(clientId: $id, version: 1) { version } }', bId: () => B.tenantId },
+  'Query.promptLayers': { op: 'query($id: ID, $l: String!) { promptLayers(tenantId: $id, locale: $l) { tenantId } }', bId: () => B.tenantId, vars: () => ({ l: B.promptLocale }) },
+  'Query.mergedPrompt': { op: 'query($id: ID, $l: String!) { mergedPrompt(clientId: $id, locale: $l) { tenantId } }', bId: () => B.tenantId, vars: () => ({ l: B.promptLocale }) },
+  'Mutation.savePromptLayer': {
+    op: 'mutation($id: ID, $l: String!, $d: JSONObject!, $v: Int!) { savePromptLayer(tenantId: $id, locale: $l, document: $d, baseVersion: $v, note: "probe") { version } }',
+    bId: () => B.tenantId,
+    // B's own latest layer with its emoji rule changed: valid, and a real change.
+    vars: () => ({ l: B.promptLocale, d: { ...B.promptDocument, style: { ...(B.promptDocument['style'] as object | undefined), emoji: 'none (probe)' } }, v: B.promptVersion }),
+  },
+  // C7: B's uploaded images; attach/detach take B's item with B's image.
+  'Query.mediaItem': { op: 'query($id: ID!) { mediaItem(id: $id) { id } }', bId: () => B.imageId },
+  'Mutation.tagMedia': { op: 'mutation($id: ID!) { tagMedia(id: $id, tags: ["probe"]) { id } }', bId: () => B.imageId },
+  'Mutation.describeMedia': { op: 'mutation($id: ID!) { describeMedia(id: $id, altText: "A grey square") { id } }', bId: () => B.imageId },
+  'Mutation.attachMedia': { op: 'mutation($id: ID!, $m: ID!) { attachMedia(itemId: $id, mediaId: $m, role: HERO) { id } }', bId: () => B.itemId, vars: () => ({ m: B.imageId }) },
+  'Mutation.detachMedia': { op: 'mutation($id: ID!, $m: ID!) { detachMedia(itemId: $id, mediaId: $m) }', bId: () => B.itemId, vars: () => ({ m: B.imageId }) },
+  'Mutation.deleteMedia': { op: 'mutation($id: ID!) { deleteMedia(id: $id) }', bId: () => B.deletableImageId },
+  // C8: B's contact lists and contacts.
+  'Query.contactList': { op: 'query($id: ID!) { contactList(id: $id) { id } }', bId: () => B.listId },
+  'Query.contacts': { op: 'query($id: ID) { contacts(listId: $id) { total } }', bId: () => B.listId },
+  'Query.contact': { op: 'query($id: ID!) { contact(id: $id) { id } }', bId: () => B.contactId },
+  'Mutation.updateContactList': { op: 'mutation($id: ID!) { updateContactList(id: $id, input: { name: "Probe list renamed" }) { id } }', bId: () => B.listId },
+  'Mutation.deleteContactList': { op: 'mutation($id: ID!) { deleteContactList(id: $id) }', bId: () => B.deletableListId },
+  'Mutation.updateContact': { op: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probed" }) { id } }', bId: () => B.contactId },
+  'Mutation.setContactConsent': { op: 'mutation($id: ID!) { setContactConsent(id: $id, channel: EMAIL, granted: false) { id } }', bId: () => B.contactId },
+  'Mutation.deleteContact': { op: 'mutation($id: ID!) { deleteContact(id: $id) }', bId: () => B.deletableContactId },
+  'Mutation.importContacts': {
+    op: 'mutation($id: ID!, $csv: String!) { importContacts(listId: $id, csv: $csv) { rows errors { message } } }',
+    bId: () => B.listId, vars: () => ({ csv: 'email,first_name,email_consent\nimported-b@probe.test,Imported,yes\n' }),
+  },
+  // C11: B's competitor watch.
+  'Query.competitorSource': { op: 'query($id: ID!) { competitorSource(id: $id) { id } }', bId: () => B.sourceId },
+  'Query.competitorCapture': { op: 'query($id: ID!) { competitorCapture(id: $id) { id } }', bId: () => B.captureId },
+  'Query.competitorAlerts': { op: 'query($id: ID) { competitorAlerts(sourceId: $id) { id } }', bId: () => B.sourceId },
+  'Mutation.updateCompetitorSource': { op: 'mutation($id: ID!) { updateCompetitorSource(id: $id, input: { intervalMinutes: 120 }) { id } }', bId: () => B.sourceId },
+  'Mutation.captureCompetitorSource': { op: 'mutation($id: ID!) { captureCompetitorSource(id: $id) { status } }', bId: () => B.sourceId },
+  'Mutation.markAlertRead': { op: 'mutation($id: ID!) { markAlertRead(id: $id, read: true) { id } }', bId: () => B.alertId },
+  'Mutation.removeCompetitorSource': { op: 'mutation($id: ID!) { removeCompetitorSource(id: $id) }', bId: () => B.removableSourceId },
+  // C13: B's evergreen proposals (one to accept, one to dismiss).
+  'Mutation.acceptEvergreenCandidate': { op: 'mutation($id: ID!) { acceptEvergreenCandidate(id: $id) { id } }', bId: () => B.evergreenAcceptId },
+  'Mutation.dismissEvergreenCandidate': { op: 'mutation($id: ID!) { dismissEvergreenCandidate(id: $id) { id } }', bId: () => B.evergreenDismissId },
+  // C8/C9: B's publication of its item, and the item's UTM links.
+  'Query.publication': { op: 'query($id: ID!) { publication(id: $id) { id } }', bId: () => B.publicationId },
+  'Query.publicationLog': { op: 'query($id: ID!) { publicationLog(itemId: $id) { id } }', bId: () => B.itemId },
+  'Mutation.publishNow': { op: 'mutation($id: ID!) { publishNow(itemId: $id) { outcome } }', bId: () => B.itemId },
+  'Mutation.replayPublication': { op: 'mutation($id: ID!) { replayPublication(id: $id) { outcome } }', bId: () => B.publicationId },
+  'Query.utmLinks': { op: 'query($id: ID!) { utmLinks(itemId: $id) { id } }', bId: () => B.itemId },
 };
 
 /** Fields whose ID names a shared catalogue row every tenant may read, not a tenant's row. */
 const CATALOGUE_IDS: Record<string, string> = {
   'Mutation.topUpCredits': 'a top-up pack of the shared price list',
+  // tenants.ai_provider / tenants.ai_model have no tenant_id: every tenant reads them (policy catalogue_read), only the platform writes them.
+  'Mutation.setProviderKey': 'an AI provider of the platform catalogue (tenants.ai_provider)',
+  'Mutation.clearProviderKey': 'an AI provider of the platform catalogue (tenants.ai_provider)',
+  'Mutation.updateProvider': 'an AI provider of the platform catalogue (tenants.ai_provider)',
+  'Mutation.updateModel': 'an AI model of the platform catalogue (tenants.ai_model)',
+  'Mutation.setRoute': 'AI models of the platform catalogue (tenants.ai_model)',
+  'Mutation.chooseModel': 'an AI model of the platform catalogue (tenants.ai_model), chosen for the caller\'s own tenant',
 };
 
 async function firstError(op: string, variables: Record<string, unknown>, token: string, subscription: boolean) {
@@ -178,14 +277,17 @@ describe('isolation between clients', () => {
 
   it.each(Object.entries(PROBES))('%s answers B\'s id exactly like a nonexistent id', async (name, probe) => {
     const subscription = name.startsWith('Subscription.');
-    const own = await firstError(probe.op, { ...probe.vars, id: probe.bId() }, B.token, subscription);
-    expect(own?.extensions?.code, `B can use its own ${name}`).not.toBe('NOT_FOUND');
-    const foreign = await firstError(probe.op, { ...probe.vars, id: probe.bId() }, A.token, subscription);
-    const missing = await firstError(probe.op, { ...probe.vars, id: randomUUID() }, A.token, subscription);
-    const malformed = await firstError(probe.op, { ...probe.vars, id: 'not-a-uuid' }, A.token, subscription);
+    const vars = probe.vars?.() ?? {};
+    // A probes first: destructive fields (deleteMedia, deleteContact…) would otherwise remove B's row before A tries it.
+    const foreign = await firstError(probe.op, { ...vars, id: probe.bId() }, A.token, subscription);
+    const missing = await firstError(probe.op, { ...vars, id: randomUUID() }, A.token, subscription);
+    const malformed = await firstError(probe.op, { ...vars, id: 'not-a-uuid' }, A.token, subscription);
     expect(foreign?.extensions?.code).toBe('NOT_FOUND');
     expect(foreign).toEqual(missing);
     expect(malformed).toEqual(missing);
+    const own = await firstError(probe.op, { ...vars, id: probe.bId() }, B.token, subscription);
+    expect(own?.extensions?.code, `B can use its own ${name}: ${own?.message}`).not.toBe('NOT_FOUND');
+    if (own) console.log(`ISO-OWN ${name}: ${own.extensions?.code} ${own.message}`);
   });
 
   it('lists nothing of B to A', async () => {

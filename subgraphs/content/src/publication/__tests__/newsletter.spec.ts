@@ -77,6 +77,12 @@ describe('newsletter over SMTP', () => {
     }
     const item = await f.admin.query('select status from content.content_item where id = $1', [itemId]);
     expect(item.rows[0].status).toBe('published');
+    // The attribution table maps the link as written to the link as sent, under the month's campaign.
+    const { rows: links } = await f.admin.query(
+      `select l.destination_url, l.tagged_url, l.utm_source, c.utm_campaign from content.utm_link l join content.campaign c on c.id = l.campaign_id where l.publication_id = $1`, [publicationId]);
+    expect(links).toEqual([expect.objectContaining({ destination_url: 'https://maison-lumiere.test/nouveautes', utm_source: 'newsletter' })]);
+    expect(links[0].tagged_url).toMatch(/^https:\/\/maison-lumiere\.test\/nouveautes\?utm_source=newsletter&utm_medium=email&utm_campaign=monthly_\d{4}_\d{2}&utm_content=/);
+    expect(links[0].utm_campaign).toMatch(/^monthly_\d{4}_\d{2}$/);
   });
 
   it('logs the attempt and does not send again on replay (same key)', async () => {
