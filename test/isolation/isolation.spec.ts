@@ -109,7 +109,8 @@ beforeAll(async () => {
   // C11/C13/C8: rows the worker or a connector would record, as the owner.
   Object.assign(B, await insertWatchRows(admin, B.tenantId));
   const second = await gql<{ createDraft: { id: string } }>('mutation($i: DraftInput!) { createDraft(input: $i) { id } }', { i: { ...DRAFT, title: 'Probe 2' } });
-  [B.evergreenAcceptId, B.evergreenDismissId] = await insertEvergreenCandidates(admin, B.tenantId, [B.itemId, second.createDraft.id]);
+  const [accept, dismiss] = await insertEvergreenCandidates(admin, B.tenantId, [B.itemId, second.createDraft.id]);
+  Object.assign(B, { evergreenAcceptId: accept, evergreenDismissId: dismiss });
   B.publicationId = await insertPublication(admin, B.tenantId, B.itemId);
   // T6/T7: B's brand DNA and own prompt layer, read through B's API, so edits carry valid documents and versions.
   const dna = await gql<{ brandDna: { version: number; document: Record<string, unknown> } | null }>('{ brandDna { version document } }');
@@ -287,7 +288,6 @@ describe('isolation between clients', () => {
     expect(malformed).toEqual(missing);
     const own = await firstError(probe.op, { ...vars, id: probe.bId() }, B.token, subscription);
     expect(own?.extensions?.code, `B can use its own ${name}: ${own?.message}`).not.toBe('NOT_FOUND');
-    if (own) console.log(`ISO-OWN ${name}: ${own.extensions?.code} ${own.message}`);
   });
 
   it('lists nothing of B to A', async () => {

@@ -364,7 +364,7 @@ describe('generation at the credit cap', () => {
     await h.admin.query('update billing.credit_account set hard_cap = 0 where tenant_id = $1', [client]);
     try {
       const outcome = await run(activities.generateSlot, ref, slotIds[0]!);
-      expect(outcome).toEqual({ slotId: slotIds[0], itemId: null, status: 'skipped', reason: 'insufficient_credits', creditsReserved: 0, creditsCharged: 0 });
+      expect(outcome).toEqual({ slotId: slotIds[0], itemId: null, status: 'skipped', reason: 'insufficient_credits', creditsReserved: 0, creditsCharged: 0, durationMs: expect.any(Number) });
     } finally {
       await h.admin.query('update billing.credit_account set hard_cap = null where tenant_id = $1', [client]);
     }

@@ -520,10 +520,16 @@ export const MEDIA_ROLES = ['hero', 'inline', 'attachment', 'thumbnail'] as cons
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
 /** Records that an item uses a media file (C7 reuse); attaching twice only updates the role. */
-export async function attachMedia(em: EntityManager, itemId: string, mediaId: string, role: MediaRole = 'inline'): Promise<MediaRecord> {
-  if (!MEDIA_ROLES.includes(role)) throw badInput('Unknown role', 'role');
+/** The content item a media use refers to; another client's item is NOT_FOUND. */
+async function itemRef(em: EntityManager, itemId: string): Promise<{ id: string; tenant_id: string }> {
   const [item] = isUuid(itemId) ? await sql<{ id: string; tenant_id: string }>(em, 'select id, tenant_id from content.content_item where id = ?', [itemId]) : [];
   if (!item) throw notFound('Content item');
+  return item;
+}
+
+export async function attachMedia(em: EntityManager, itemId: string, mediaId: string, role: MediaRole = 'inline'): Promise<MediaRecord> {
+  if (!MEDIA_ROLES.includes(role)) throw badInput('Unknown role', 'role');
+  const item = await itemRef(em, itemId);
   const media = await getMedia(em, mediaId);
   if (media.tenantId !== item.tenant_id) throw badInput('The media belongs to another client than the content', 'mediaId');
   await sql(em,
@@ -534,9 +540,12 @@ export async function attachMedia(em: EntityManager, itemId: string, mediaId: st
   return media;
 }
 
+/** True when the media was used by the item; an item or media the caller cannot see is NOT_FOUND. */
 export async function detachMedia(em: EntityManager, itemId: string, mediaId: string): Promise<boolean> {
-  if (!isUuid(itemId) || !isUuid(mediaId)) return false;
-  const rows = await sql(em, 'delete from content.content_media where item_id = ? and media_id = ? returning media_id', [itemId, mediaId]);
+  const item = await itemRef(em, itemId);
+  const media = await getMedia(em, mediaId);
+  const rows = await sql(em, 'delete from content.content_media where tenant_id = ? and item_id = ? and media_id = ? returning media_id',
+    [item.tenant_id, item.id, media.id]);
   return rows.length > 0;
 }
 
