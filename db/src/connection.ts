@@ -27,8 +27,26 @@ function appPassword(): string {
   return process.env.APP_DATABASE_PASSWORD ?? 'ensemble_app_dev_password';
 }
 
+// Roles are cluster-wide: two processes preparing two databases of one server
+// at once (tests, replicas starting) collide on them. These errors mean
+// "someone else just did it": try again, and find it done.
+const CONCURRENT_DDL = new Set(['42710', '23505', 'XX000', '40001', '40P01']);
+
 /** Creates the two roles when missing (needs a superuser; otherwise they must exist). */
 export async function ensureRoles(admin = adminUrl()): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await createRoles(admin);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || !code || !CONCURRENT_DDL.has(code)) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+async function createRoles(admin: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
