@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findTemporalCli } from '../packages/testing/src/temporal.ts';
+import { ensureWebBuild } from './stack.ts';
 
 function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   console.log(`\n▶ ${label}`);
@@ -52,4 +53,8 @@ if (only.length === 0) {
   run('Lint', 'npx', ['oxlint', '--deny-warnings', '.']);
   run('Supergraph up to date', 'npm', ['run', 'compose', '--', '--check']);
 }
+// The browser tests serve web/dist. Built here, once: two test workers building
+// it at the same time raced (vite empties dist when it starts), seen on a fresh clone.
+console.log('\n▶ Web build');
+await ensureWebBuild((line) => console.log(line));
 run('Tests', 'npx', ['vitest', 'run', ...only], env);

@@ -16,10 +16,12 @@
 // and so on until every pipeline has completed (bounded: BENCH_MAX_MINUTES).
 //
 // Then the counts, from the providers' side first:
-//   - e-mails: the catcher's receipts per Message-ID (derived from the
-//     idempotency key): a second copy a recipient would see counts as a
-//     duplicate; a re-delivery under the same Message-ID (SMTP cannot be
-//     asked what it accepted; the receiver keeps one copy) is reported apart;
+//   - e-mails: the catcher's messages by Message-ID (derived from the
+//     idempotency key): a second Message-ID for one key is a duplicate a
+//     recipient sees. A kill between the SMTP server's acceptance and our
+//     record makes the retry re-send under the same Message-ID (SMTP cannot
+//     be asked what it accepted; the product's design, newsletter.spec.ts):
+//     the inbox keeps one copy, so it is not counted, but reported apart;
 //   - SMS: messages at the Twilio fake per (from, to, body);
 //   - posts: Facebook posts per (page, text);
 //   - our side: publications with more than one sent/reconciled attempt,
@@ -31,7 +33,7 @@
 // Last line: RESULT durability pipelines=50 completed=<n> kills=<n>
 //   duplicate_publications=<n> duplicate_charges=<n>
 // Knobs: BENCH_PIPELINES (50), BENCH_POSTS (10), BENCH_CONTACTS (3),
-//   BENCH_MAX_MINUTES (20), BENCH_SEED (random), BENCH_KILLS=0 (no kills: a
+//   BENCH_MAX_MINUTES (30: then the counts are still made, and it fails), BENCH_SEED (random), BENCH_KILLS=0 (no kills: a
 //   baseline). Ports 57000-57099.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -39,13 +41,13 @@ import { readdir } from 'node:fs/promises';
 import { generateMasterKey } from '../../packages/ai/src/secrets.ts';
 import { startSmtpCatcher } from '../../packages/testing/src/fake-providers/smtp-catcher.ts';
 import { startFakeProviders } from '../../packages/testing/src/fake-providers/fake-providers.ts';
-import { createBenchClients, executionStatuses, knob, lastMonth, logger, portIn, spawnWorker, startPipelines, startPipelineWorld, type WorkerProcess } from './pipeline-world.ts';
+import { createBenchClients, executionStatuses, knob, lastMonth, logger, machineLoad, portIn, spawnWorker, startPipelines, startPipelineWorld, type WorkerProcess } from './pipeline-world.ts';
 
 const log = logger('durability');
 const PIPELINES = knob('BENCH_PIPELINES', 50);
 const POSTS = knob('BENCH_POSTS', 10);
 const CONTACTS = knob('BENCH_CONTACTS', 3);
-const MAX_MINUTES = knob('BENCH_MAX_MINUTES', 20);
+const MAX_MINUTES = knob('BENCH_MAX_MINUTES', 30);
 const KILLS_ON = process.env.BENCH_KILLS !== '0';
 const SEED = process.env.BENCH_SEED ? knob('BENCH_SEED', 1) : Math.floor(Math.random() * 2 ** 31);
 const CHANNELS = ['newsletter', 'sms', 'facebook', 'blog'];
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     worker = start();
     await withTimeout(worker.ready, READY_TIMEOUT_MS, 'first worker start');
     log(`worker ready in ${((performance.now() - worker.startedAt) / 1000).toFixed(1)} s (log: ${logFile})`);
+    log(machineLoad());
     const workflowIds = await startPipelines(world, clients, month);
     log(`${workflowIds.length} pipelines started`);
 
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
     let kills = 0;
     const restartMs: number[] = [];
     let completed = 0;
+    let timedOut: string | null = null;
     for (;;) {
       const statuses = await executionStatuses(world, workflowIds);
       completed = [...statuses.values()].filter((s) => s === 'COMPLETED').length;
@@ -126,7 +130,12 @@ async function main(): Promise<void> {
           where r.status = 'failed' and s.status = 'failed'`);
       if (stuck.length) throw new Error(`pipelines failed and wait for a person:\n${stuck.map((s) => `  ${s.workflow_id} at ${s.step}: ${s.error}`).join('\n')}`);
       if (completed === workflowIds.length) break;
-      if (performance.now() > deadline) throw new Error(`only ${completed} of ${workflowIds.length} pipelines completed within ${MAX_MINUTES} min (${kills} kills)`);
+      if (performance.now() > deadline) {
+        // Counted all the same: what ran must still have acted and charged once.
+        timedOut = `only ${completed} of ${workflowIds.length} pipelines completed within ${MAX_MINUTES} min (${kills} kills)`;
+        log(timedOut);
+        break;
+      }
       if (!KILLS_ON) {
         await sleep(2_000);
         continue;
@@ -147,15 +156,15 @@ async function main(): Promise<void> {
       }
     }
     const elapsedS = (performance.now() - t0) / 1000;
-    log(`all ${completed} pipelines completed in ${elapsedS.toFixed(0)} s with ${kills} kills (restart to polling: median ${(restartMs.sort((a, b) => a - b)[Math.floor(restartMs.length / 2)] ?? 0) / 1000 | 0} s)`);
-    worker.kill('SIGTERM');
+    if (!timedOut) log(`all ${completed} pipelines completed in ${elapsedS.toFixed(0)} s with ${kills} kills (restart to polling: median ${(restartMs.sort((a, b) => a - b)[Math.floor(restartMs.length / 2)] ?? 0) / 1000 | 0} s)`);
+    worker.kill(timedOut ? 'SIGKILL' : 'SIGTERM');
     await withTimeout(worker.exited, 60_000, 'worker shutdown');
     worker = null;
 
     // --- counts ----------------------------------------------------------------
     const q = async <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await world.admin.query<T>(text, params)).rows;
     const tenantIds = clients.map((c) => c.tenantId);
-    const problems: string[] = [];
+    const problems: string[] = timedOut ? [timedOut] : [];
 
     // What the pipelines made and published (every slot due, every channel connected).
     const [made] = await q<{ slots: number; items: number; published: number; runs_completed: number }>(
@@ -201,7 +210,7 @@ async function main(): Promise<void> {
     log(`providers: ${mails.length} e-mails (${catcher.transactions()} SMTP transactions, ${redeliveries} re-delivered under the same Message-ID), ${fakes.twilio.messages.length} SMS, ${posts.length} Facebook posts, ${siteFiles} site pages`);
     log(`publications: ${pubs!.publications} (${pubs!.sent} sent), ${pubs!.attempts} attempts: ${pubs!.interrupted} interrupted by a kill, ${pubs!.reconciled} reconciled with the provider, ${pubs!.skipped} skipped as already sent; ${reconciledSends} recipient sends reconciled (Twilio)`);
     const duplicatePublications = visibleMailDuplicates + smsDuplicates + postDuplicates + doubleSent.length;
-    log(`duplicates: e-mails ${visibleMailDuplicates} (+${redeliveries} same-Message-ID re-deliveries, one copy kept by the receiver), SMS ${smsDuplicates}, posts ${postDuplicates}, publications sent twice ${doubleSent.length}`);
+    log(`duplicates: e-mails ${visibleMailDuplicates} (and ${redeliveries} re-delivered under the same Message-ID, one copy kept by the inbox), SMS ${smsDuplicates}, posts ${postDuplicates}, publications sent twice ${doubleSent.length}`);
 
     // Charges.
     const [charges] = await q<{ jobs: number; multi_settled_jobs: number; multi_settle_reservations: number; items_per_slot_over_one: number; consumed_vs_jobs: number; open: number }>(
@@ -242,6 +251,7 @@ async function main(): Promise<void> {
     log(`charges: ${charges!.jobs} generation jobs, ${charges!.multi_settled_jobs} with more than one settled reservation, ${charges!.multi_settle_reservations} reservations settled twice, ${charges!.consumed_vs_jobs} clients whose consumed credits differ from their jobs' charges; ${ai!.calls} model calls recorded (a killed attempt's call is made again, charged once)`);
     for (const problem of problems) log(`PROBLEM: ${problem}`);
 
+    log(machineLoad());
     console.log(`RESULT durability pipelines=${PIPELINES} completed=${completed} kills=${kills} duplicate_publications=${duplicatePublications} duplicate_charges=${duplicateCharges}`);
     if (problems.length || duplicatePublications || duplicateCharges) process.exitCode = 1;
   } finally {

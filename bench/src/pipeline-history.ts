@@ -20,11 +20,19 @@ export interface ActivityRun {
   result: unknown;
 }
 
+/** One workflow task: scheduled → started (picked up by the worker) → completed. */
+export interface WorkflowTaskRun {
+  scheduledAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
 export interface PipelineHistory {
   workflowId: string;
   startedAt: number;
   closedAt: number | null;
   activities: ActivityRun[];
+  workflowTasks: WorkflowTaskRun[];
   /** children started (approval workflows) */
   children: string[];
 }
@@ -36,6 +44,8 @@ function num(value: unknown): number {
 export async function readHistory(temporal: Client, workflowId: string): Promise<PipelineHistory> {
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   const byScheduled = new Map<number, ActivityRun>();
+  const tasks = new Map<number, WorkflowTaskRun>();
+  const taskOfStarted = new Map<number, WorkflowTaskRun>();
   const children: string[] = [];
   let startedAt = 0;
   let closedAt: number | null = null;
@@ -69,10 +79,24 @@ export async function readHistory(temporal: Client, workflowId: string): Promise
         run.result = payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
       }
     }
+    if (event.workflowTaskScheduledEventAttributes) tasks.set(id, { scheduledAt: at, startedAt: null, completedAt: null });
+    const taskStarted = event.workflowTaskStartedEventAttributes;
+    if (taskStarted) {
+      const task = tasks.get(num(taskStarted.scheduledEventId));
+      if (task) {
+        task.startedAt = at;
+        taskOfStarted.set(id, task);
+      }
+    }
+    const taskCompleted = event.workflowTaskCompletedEventAttributes;
+    if (taskCompleted) {
+      const task = taskOfStarted.get(num(taskCompleted.startedEventId));
+      if (task) task.completedAt = at;
+    }
     const child = event.startChildWorkflowExecutionInitiatedEventAttributes;
     if (child?.workflowId) children.push(child.workflowId);
   }
-  return { workflowId, startedAt, closedAt, activities: [...byScheduled.values()], children };
+  return { workflowId, startedAt, closedAt, activities: [...byScheduled.values()], workflowTasks: [...tasks.values()], children };
 }
 
 export async function readHistories(temporal: Client, workflowIds: string[], concurrency = 8): Promise<PipelineHistory[]> {

@@ -3,13 +3,15 @@
 // else an embedded one), a Temporal dev server of our own, N bench clients
 // cloned from the demo bakery (its brand DNA, auto-mode prompt layer and a
 // small plan), and the real worker (`workflows/src/worker.ts`) as a CHILD
-// PROCESS, so it can be SIGKILLed and its memory read from /proc.
+// PROCESS, so it can be SIGKILLed and its memory read from /proc. The
+// workflow code is bundled once per run and handed to every worker started
+// (WORKFLOW_BUNDLE_PATH), so a restart costs seconds, not a webpack build.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -21,6 +23,7 @@ import { createTestDatabase } from '../../packages/testing/src/database.ts';
 import { startTemporalDevServer } from '../../packages/testing/src/temporal.ts';
 import { attachChannel, createConnection, storeOauthToken } from '../../subgraphs/content/src/connectors/connection.service.ts';
 import { createContact, createList } from '../../subgraphs/content/src/contacts/contacts.service.ts';
+import { workflowBundle } from '../../workflows/src/worker.ts';
 import { MONTHLY_PIPELINE_WORKFLOW, monthlyPipelineWorkflowId, type MonthlyPipelineInput } from '../../workflows/contracts/src/pipeline.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -48,6 +51,11 @@ export async function portIn(from: number, to: number, taken: Set<number> = new 
   throw new Error(`no free port in ${from}-${to}`);
 }
 
+/** The machine's load while a benchmark ran: its figures are only comparable on a quiet machine. */
+export function machineLoad(): string {
+  return `load average ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores`;
+}
+
 export function knob(name: string, fallback: number): number {
   const raw = process.env[name];
   const n = raw ? Number(raw) : fallback;
@@ -70,8 +78,10 @@ export interface PipelineWorld {
   temporalAddress: string;
   taskQueue: string;
   storageDir: string;
-  /** every file of this run (worker logs) */
+  /** every file of this run (worker logs, the workflow bundle) */
   workDir: string;
+  /** the workflow code bundled once for every worker this run starts (WORKFLOW_BUNDLE_PATH) */
+  bundlePath: string;
   stop(): Promise<void>;
 }
 
@@ -90,11 +100,15 @@ export async function startPipelineWorld(options: { label: string; temporalPort:
     await admin.connect();
     stops.push(() => admin.end());
     await admin.query(`set role ${OWNER_ROLE}`);
-    const dev = await startTemporalDevServer({ port: options.temporalPort, dbFile: join(workDir, 'temporal.sqlite') });
+    // In memory: only the worker is killed in these benchmarks, never the server (and SQLite on disk would time fsyncs).
+    const dev = await startTemporalDevServer({ port: options.temporalPort });
     stops.push(dev.stop);
     const connection = await Connection.connect({ address: dev.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: 'default' });
+    // Bundled once: a restarted worker then polls in a second or two instead of re-running webpack.
+    const bundlePath = join(workDir, 'workflow-bundle.js');
+    await writeFile(bundlePath, (await workflowBundle()).code);
     options.log(`database ${new URL(db.adminUrl).pathname.slice(1)}, Temporal dev server ${dev.address} (pid ${dev.pid}), files in ${workDir}`);
     return {
       adminUrl: db.adminUrl,
@@ -105,6 +119,7 @@ export async function startPipelineWorld(options: { label: string; temporalPort:
       taskQueue: `bench-${options.label}-${randomBytes(3).toString('hex')}`,
       storageDir: join(workDir, 'storage'),
       workDir,
+      bundlePath,
       stop,
     };
   } catch (error) {
@@ -275,6 +290,7 @@ export function spawnWorker(options: WorkerEnv): WorkerProcess {
     APP_DATABASE_URL: world.appUrl,
     DATABASE_URL: world.adminUrl,
     STORAGE_DIR: world.storageDir,
+    WORKFLOW_BUNDLE_PATH: world.bundlePath,
     ...options.extraEnv,
   };
   const startedAt = performance.now();
@@ -322,6 +338,33 @@ export function rssMb(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; null once it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 Hz).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU a process uses from now on: read at stop() (the last reading while it was alive). */
+export function cpuSampler(pid: number, everyMs = 500): { ms: () => number; stop: () => void } {
+  const start = cpuMs(pid) ?? 0;
+  let last = start;
+  const timer = setInterval(() => {
+    last = cpuMs(pid) ?? last;
+  }, everyMs);
+  return {
+    ms: () => last - start,
+    stop: () => {
+      last = cpuMs(pid) ?? last;
+      clearInterval(timer);
+    },
+  };
 }
 
 /** Samples a process's RSS every `everyMs`; `peak` is the highest seen. */

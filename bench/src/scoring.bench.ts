@@ -6,16 +6,22 @@
 //      Also: a live re-score after a keystroke (one paragraph changed) on the
 //      incremental scorer, and how many paragraphs it re-analysed.
 //   2. keystroke → score through the gateway: a whole stack, 20 editors, each
-//      with its own 2,000-word draft and one graphql-ws connection; each sends
-//      scoreDraft (a changed paragraph) ~10 times a second over that connection
-//      for ~10 s and times the matching revision arriving on its seoScore
-//      subscription; p95.
+//      with its own 2,000-word draft and one graphql-ws connection; each types
+//      a word ~10 times a second for ~10 s, sent over that connection as
+//      scoreDraftEdit (the paragraph typed into; the whole draft with
+//      scoreDraft first and after a CONFLICT); p95 of keystroke → score. A keystroke's latency
+//      ends when the subscription brings a score for its revision or a newer
+//      one: that score is of the text the editor now sees, the studio shows it
+//      and drops older ones, and the content subgraph scores only the newest of
+//      the keystrokes waiting for a draft (latest wins). Every keystroke sent in
+//      the window counts: one never answered is reported as unanswered.
 // yoastseo is GPL-3.0: a dependency of bench/ only, never of the product
 // (subgraphs/content/src/scoring/__tests__/gpl-boundary.spec.ts checks it).
 // Last line: RESULT scoring speedup_vs_yoast_en_2000=… speedup_vs_yoast_fr_2000=…
 //   speedup_vs_yoast_en_10000=… speedup_vs_yoast_fr_10000=… push_p95_ms=… editors=20
 // Knobs: BENCH_ROUNDS (yoast runs per text, default 9, a third for 10,000 words), BENCH_EDITORS (20),
-// BENCH_SECONDS (10), BENCH_KEYS_PER_SECOND (10), BENCH_PARTS (analysis,push).
+// BENCH_SECONDS (10), BENCH_KEYS_PER_SECOND (10), BENCH_PARTS (analysis,push),
+// BENCH_CPU_PROF (a directory: the stack's processes write V8 CPU profiles there when they stop).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -169,13 +175,22 @@ function time(fn: () => unknown): number {
   return performance.now() - started;
 }
 
-/** A keystroke: one word typed into paragraph `index` (never a heading, so the structure stays). */
-function keystroke(markdown: string, index: number, n: number): string {
-  const blocks = markdown.split('\n\n');
-  const candidates = blocks.map((b, i) => (b.startsWith('#') || b.startsWith('-') || b.startsWith('>') ? -1 : i)).filter((i) => i >= 0);
+/**
+ * A keystroke: one word typed into the `index`-th paragraph of the text (never
+ * a heading, so the structure stays). Changes `paragraphs` (the text split at
+ * "\n\n") in place; returns which one changed.
+ */
+function typeInto(paragraphs: string[], index: number, n: number): number {
+  const candidates = paragraphs.map((b, i) => (b.startsWith('#') || b.startsWith('-') || b.startsWith('>') ? -1 : i)).filter((i) => i >= 0);
   const target = candidates[index % candidates.length]!;
-  blocks[target] = `${blocks[target]} mot${n}`;
-  return blocks.join('\n\n');
+  paragraphs[target] = `${paragraphs[target]} mot${n}`;
+  return target;
+}
+
+function keystroke(markdown: string, index: number, n: number): string {
+  const paragraphs = markdown.split('\n\n');
+  typeInto(paragraphs, index, n);
+  return paragraphs.join('\n\n');
 }
 
 interface AnalysisRow {
@@ -237,6 +252,7 @@ function measureAnalysis(): AnalysisRow[] {
 // --- keystroke → score through the gateway ----------------------------------------------
 
 const SCORE_DRAFT = 'mutation ScoreDraft($id: ID!, $input: DraftInput!, $revision: Int!) { scoreDraft(id: $id, input: $input, revision: $revision) }';
+const SCORE_DRAFT_EDIT = 'mutation ScoreDraftEdit($id: ID!, $base: Int!, $edit: DraftEdit!, $revision: Int!) { scoreDraftEdit(id: $id, base: $base, edit: $edit, revision: $revision) }';
 /** The selection the web studio subscribes with. */
 const SEO_SCORE = `subscription SeoScore($itemId: ID!) { seoScore(itemId: $itemId) {
   itemId revision total seo geo computedAt
@@ -247,10 +263,16 @@ interface Editor {
   client: Client;
   itemId: string;
   text: Text;
-  markdown: string;
+  /** the draft as the editor has it, split at "\n\n" */
+  paragraphs: string[];
   revision: number;
+  /** the service no longer holds the draft (CONFLICT): the next keystroke sends all of it */
+  sendWhole: boolean;
+  conflicts: number;
   sent: Map<number, number>;
   latencies: number[];
+  /** scores pushed while measuring */
+  scores: number;
   measuring: boolean;
   errors: number;
   stop: () => void;
@@ -266,24 +288,42 @@ function connect(wsUrl: string, token: string): Client {
   });
 }
 
-function sendScore(editor: Editor): void {
+/**
+ * One keystroke. The first, and any after a CONFLICT, sends the whole draft
+ * (scoreDraft); the others only the paragraph typed into (scoreDraftEdit),
+ * against the previous revision, as the studio would.
+ */
+function sendScore(editor: Editor, whole = false): void {
   const revision = ++editor.revision;
-  editor.markdown = keystroke(editor.markdown, revision * 3, revision);
+  const at = typeInto(editor.paragraphs, revision * 3, revision);
   editor.sent.set(revision, performance.now());
-  const input = { channel: 'BLOG', title: editor.text.title, body: editor.markdown, keyphrase: editor.text.keyphrase, slug: editor.text.slug, metaDescription: editor.text.metaDescription, locale: editor.text.lang };
-  editor.client.subscribe({ query: SCORE_DRAFT, variables: { id: editor.itemId, input, revision } }, {
-    next: (result) => {
-      if (result.errors?.length) {
-        editor.errors++;
-        log(`scoreDraft error: ${JSON.stringify(result.errors).slice(0, 300)}`);
-      }
+  const onError = (message: string, errors: readonly { message: string; extensions?: Record<string, unknown> }[]) => {
+    if (errors.every((e) => e.extensions?.['code'] === 'CONFLICT')) {
+      editor.conflicts++;
+      editor.sendWhole = true;
+      return;
+    }
+    editor.errors++;
+    log(`${message}: ${JSON.stringify(errors).slice(0, 300)}`);
+  };
+  const sink = {
+    next: (result: { errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }) => {
+      if (result.errors?.length) onError('scoreDraft error', result.errors);
     },
-    error: (error) => {
-      editor.errors++;
-      log(`scoreDraft failed: ${String((error as Error).message ?? error).slice(0, 300)}`);
+    error: (error: unknown) => {
+      onError('scoreDraft failed', Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }]);
     },
     complete: () => {},
-  });
+  };
+  if (whole || editor.sendWhole) {
+    editor.sendWhole = false;
+    const text = editor.text;
+    const input = { channel: 'BLOG', title: text.title, body: editor.paragraphs.join('\n\n'), keyphrase: text.keyphrase, slug: text.slug, metaDescription: text.metaDescription, locale: text.lang };
+    editor.client.subscribe({ query: SCORE_DRAFT, variables: { id: editor.itemId, input, revision } }, sink);
+  } else {
+    const edit = { at, remove: 1, insert: [editor.paragraphs[at]!] };
+    editor.client.subscribe({ query: SCORE_DRAFT_EDIT, variables: { id: editor.itemId, base: revision - 1, edit, revision } }, sink);
+  }
 }
 
 async function openEditor(stack: Stack, wsUrl: string, token: string, index: number): Promise<Editor> {
@@ -294,7 +334,10 @@ async function openEditor(stack: Stack, wsUrl: string, token: string, index: num
   const itemId = created.data?.createDraft.id;
   if (!itemId) throw new Error(`createDraft failed: ${JSON.stringify(created.errors)}`);
   const client = connect(wsUrl, token);
-  const editor: Editor = { client, itemId, text, markdown: text.markdown, revision: 0, sent: new Map(), latencies: [], measuring: false, errors: 0, stop: () => {} };
+  const editor: Editor = {
+    client, itemId, text, paragraphs: text.markdown.split('\n\n'), revision: 0, sendWhole: false, conflicts: 0,
+    sent: new Map(), latencies: [], scores: 0, measuring: false, errors: 0, stop: () => {},
+  };
   editor.stop = client.subscribe<{ seoScore: { revision: number } }>({ query: SEO_SCORE, variables: { itemId } }, {
     next: (result) => {
       const revision = result.data?.seoScore.revision;
@@ -302,10 +345,14 @@ async function openEditor(stack: Stack, wsUrl: string, token: string, index: num
         editor.errors++;
         return;
       }
-      const sentAt = editor.sent.get(revision);
-      if (sentAt === undefined) return;
-      editor.sent.delete(revision);
-      if (editor.measuring) editor.latencies.push(performance.now() - sentAt);
+      // This score answers every keystroke up to its revision (`sent` is in revision order).
+      const now = performance.now();
+      if (editor.measuring) editor.scores++;
+      for (const [sentRevision, sentAt] of editor.sent) {
+        if (sentRevision > revision) break;
+        editor.sent.delete(sentRevision);
+        if (editor.measuring) editor.latencies.push(now - sentAt);
+      }
     },
     error: (error) => {
       editor.errors++;
@@ -315,7 +362,7 @@ async function openEditor(stack: Stack, wsUrl: string, token: string, index: num
   });
   // graphql-ws has no subscribe acknowledgement: keystrokes until one comes back.
   for (let attempt = 0; ; attempt++) {
-    sendScore(editor);
+    sendScore(editor, true);
     const revision = editor.revision;
     const deadline = performance.now() + 2000;
     while (editor.sent.has(revision) && performance.now() < deadline) await sleep(20);
@@ -328,8 +375,12 @@ async function openEditor(stack: Stack, wsUrl: string, token: string, index: num
 interface PushResult {
   samples: number[];
   sent: number;
+  /** score events received in the window (fewer than keystrokes when latest-wins coalesced some) */
+  scores: number;
   unanswered: number;
   errors: number;
+  /** edits refused with CONFLICT (the next keystroke sent the whole draft) */
+  conflicts: number;
   /** CPU milliseconds per keystroke sent, per process, over the measured window */
   cpuPerKeystroke: { gateway: number; content: number; postgres: number; bench: number } | null;
   /** the machine's load average when the window ended */
@@ -344,7 +395,11 @@ async function measurePush(): Promise<PushResult> {
   try {
     log('starting the stack (PostgreSQL, Temporal, subgraphs, gateway)…');
     const ports = await freePorts();
-    stack = await startStack({ dataDir: work, ports, web: false, nodeEnv: 'production', log: (l) => log(`stack: ${l}`) });
+    const profileDir = process.env.BENCH_CPU_PROF;
+    stack = await startStack({
+      dataDir: work, ports, web: false, nodeEnv: 'production', log: (l) => log(`stack: ${l}`),
+      ...(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {}),
+    });
     const pids = { gateway: pidListeningOn(ports.gateway), content: pidListeningOn(ports.content), postgres: pidListeningOn(ports.postgres) };
     const cpu = () => ({ gateway: cpuMs(pids.gateway), content: cpuMs(pids.content), postgres: treeCpuMs(pids.postgres), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
     const token = await loginAs(stack.gatewayUrl, stack.demo.clientAdminEmail, stack.demo.password);
@@ -380,7 +435,8 @@ async function measurePush(): Promise<PushResult> {
     const unanswered = editors.reduce((n, e) => n + e.sent.size, 0);
     const per = (k: keyof typeof before) => (after[k] - before[k]) / Math.max(1, sentMeasured);
     return {
-      samples, sent: sentMeasured, unanswered, errors: editors.reduce((n, e) => n + e.errors, 0),
+      samples, sent: sentMeasured, scores: editors.reduce((n, e) => n + e.scores, 0), unanswered, errors: editors.reduce((n, e) => n + e.errors, 0),
+      conflicts: editors.reduce((n, e) => n + e.conflicts, 0),
       cpuPerKeystroke: { gateway: per('gateway'), content: per('content'), postgres: per('postgres'), bench: per('bench') },
       load: loadavg(),
     };
@@ -389,7 +445,9 @@ async function measurePush(): Promise<PushResult> {
       editor.stop();
       await editor.client.dispose();
     }
+    const stopping = performance.now();
     await stack?.stop();
+    log(`stack stopped in ${Math.round(performance.now() - stopping)} ms`);
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -401,7 +459,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 log(`analysis: ${SIZES.join(', ')} words × en, fr; yoastseo ${require('yoastseo/package.json').version}; ${ROUNDS} rounds (fewer for 10,000 words)`);
 const rows = PARTS.has('analysis') ? measureAnalysis() : [];
-const push: PushResult = PARTS.has('push') ? await measurePush() : { samples: [], sent: 0, unanswered: 0, errors: 0, cpuPerKeystroke: null, load: [] };
+const push: PushResult = PARTS.has('push') ? await measurePush() : { samples: [], sent: 0, scores: 0, unanswered: 0, errors: 0, conflicts: 0, cpuPerKeystroke: null, load: [] };
 
 console.log('\n1. Full analysis, same text, same process (medians)');
 console.log(`${'text'.padEnd(10)}${pad('words', 7)}${pad('yoastseo ms', 13)}${pad('ours ms', 10)}${pad('speedup', 9)}${pad('keystroke ms', 14)}${pad('re-analysed', 13)}${pad('yoast seo/read', 16)}${pad('our total', 11)}`);
@@ -410,7 +468,7 @@ for (const r of rows) {
 }
 console.log('   keystroke: live re-score on the incremental scorer after one paragraph changed; re-analysed: paragraphs analysed again / paragraphs in the text.');
 console.log(`\n2. Keystroke → score through the gateway over graphql-ws (${EDITORS} editors, ${KEYS_PER_SECOND} keystrokes/s each, ${SECONDS} s, 2,000-word drafts)`);
-console.log(`   samples ${push.samples.length} of ${push.sent} sent · unanswered ${push.unanswered} · errors ${push.errors}`);
+console.log(`   samples ${push.samples.length} of ${push.sent} sent · unanswered ${push.unanswered} · errors ${push.errors} · edits refused (CONFLICT) ${push.conflicts} · ${push.scores} scores pushed (a keystroke without a score of its own was answered by a newer revision's)`);
 console.log(`   p50 ${fmt(percentile(push.samples, 50))} ms · p95 ${fmt(percentile(push.samples, 95))} ms · p99 ${fmt(percentile(push.samples, 99))} ms · max ${fmt(Math.max(...push.samples))} ms`);
 if (push.cpuPerKeystroke) {
   const c = push.cpuPerKeystroke;

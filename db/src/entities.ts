@@ -9,7 +9,7 @@ import { PromptLayer } from './tenants/prompt-layer.entity.ts';
 import { BrandDnaSnapshot } from './tenants/brand-dna.entity.ts';
 import { OnboardingSession, OnboardingSource } from './tenants/onboarding.entity.ts';
 import { LearningBatch, LearningFact } from './tenants/learning.entity.ts';
-import { AiCall, AiModel, AiModelChoice, AiProvider, AiProviderSecret, AiRoute } from './tenants/ai.entity.ts';
+import { AiCall, AiEngineStatus, AiModel, AiModelChoice, AiProvider, AiProviderSecret, AiRoute } from './tenants/ai.entity.ts';
 import { Connector, ConnectorConnection, ConnectorSecret, OauthState, OauthToken } from './tenants/connector.entity.ts';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './tenants/webhook.entity.ts';
 import { AuditLog, GdprAudit, GdprRequest, RetentionRule } from './tenants/gdpr.entity.ts';
@@ -51,7 +51,7 @@ export const ALL_ENTITIES = [
   Tenant, Role, RolePermission, User, Membership, Session, ApiKey,
   Invitation, Plan, PlanPrice, PlanText, PlanAiModel, WhiteLabel, WhiteLabelText, CustomDomain,
   UiString, PromptLayer, BrandDnaSnapshot, OnboardingSession, OnboardingSource, LearningBatch,
-  LearningFact, AiProvider, AiProviderSecret, AiModel, AiRoute, AiModelChoice, AiCall, Connector,
+  LearningFact, AiProvider, AiProviderSecret, AiModel, AiRoute, AiModelChoice, AiCall, AiEngineStatus, Connector,
   ConnectorSecret, ConnectorConnection, OauthToken, OauthState, WebhookEndpoint, WebhookDelivery,
   WebhookAttempt, GdprRequest, RetentionRule, GdprAudit, AuditLog, LegalDocument, LegalAcceptance,
   Channel, PipelineRun, PipelineStep, CalendarSlot, PostingTimeStat, ContentItem, ContentVersion,

@@ -60,3 +60,13 @@ export function formatGraphQLError(error: GraphQLError, options: FormatOptions):
 export function gatewayError(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extra, code } });
 }
+
+/** A subgraph that did not answer within the gateway's subgraph timeout (HTTP or socket route). */
+export function subgraphTimedOut(service: string): GraphQLError {
+  return gatewayError(SUBGRAPH_TIMEOUT, `The ${service} service did not answer in time`, { service });
+}
+
+/** A subgraph that could not be reached; the cause is logged, never returned. */
+export function subgraphUnavailable(service: string): GraphQLError {
+  return gatewayError(SUBGRAPH_UNAVAILABLE, `The ${service} service is unavailable`, { service });
+}

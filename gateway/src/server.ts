@@ -10,7 +10,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
-import { subscriptionOwners, supergraphGraphs } from '@ensemble/schema/supergraph';
+import { rootFieldOwners, subscriptionOwners, supergraphGraphs } from '@ensemble/schema/supergraph';
 import { Authenticator } from './auth.service.ts';
 import { InternalTokens } from './internal-token.ts';
 import { IdentityDataSource, type GatewayContext } from './subgraph-data-source.ts';
@@ -52,10 +52,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limits: LimitConfig = { ...DEFAULT_LIMITS, ...options.limits };
   const allowedOrigins = new Set(options.webOrigins ?? DEFAULT_WEB_ORIGINS);
   const tokens = new InternalTokens();
-  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
+  const subgraphTimeoutMs = options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS;
+  const fetcher = createSubgraphFetcher({ timeoutMs: subgraphTimeoutMs });
 
   // URLs as used: the overrides, else those recorded at composition.
   const owners = subscriptionOwners(options.supergraphSdl);
+  const mutationOwners = rootFieldOwners(options.supergraphSdl, 'mutation');
   const subgraphUrls: Record<string, string> = {};
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -123,12 +125,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     apollo,
     apiSchema: () => apiSchema ?? loadedSchema,
     owners: new Map([...owners].map(([field, graph]) => [field, graph.name])),
+    mutationOwners: new Map([...mutationOwners].map(([field, graph]) => [field, graph.name])),
     subgraphUrls,
     authenticator,
     tokens,
     limits,
     production: options.production,
     allowedOrigins,
+    subgraphTimeoutMs,
   });
 
   app.get('/health', (_req, res) => { res.json({ ok: true, service: 'gateway' }); });

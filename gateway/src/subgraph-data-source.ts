@@ -6,7 +6,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ANONYMOUS, GATEWAY_IDENTITY_HEADER, type Identity } from '@ensemble/tenancy/identity';
 import type { InternalTokens } from './internal-token.ts';
-import { SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE, gatewayError } from './errors.ts';
+import { subgraphTimedOut, subgraphUnavailable } from './errors.ts';
 import { logger } from './logger.ts';
 
 export interface GatewayContext {
@@ -38,11 +38,11 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override didEncounterError(error: Error): void {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') {
       logger.warn({ subgraph: this.#name }, 'subgraph timed out');
-      throw gatewayError(SUBGRAPH_TIMEOUT, `The ${this.#name} service did not answer in time`, { service: this.#name });
+      throw subgraphTimedOut(this.#name);
     }
     const status = error instanceof GraphQLError ? (error.extensions['response'] as { status?: number } | undefined)?.status : undefined;
     const cause = (error.cause as { code?: unknown } | undefined)?.code;
     logger.error({ subgraph: this.#name, url: this.url, status, reason: error.message, cause }, 'subgraph request failed');
-    throw gatewayError(SUBGRAPH_UNAVAILABLE, `The ${this.#name} service is unavailable`, { service: this.#name });
+    throw subgraphUnavailable(this.#name);
   }
 }

@@ -10,7 +10,7 @@ import { gatewayConfigFromEnv } from '../src/main.ts';
 import { API_KEY_IDENTITY, VALID_API_KEY, startTestSubgraphs, type TestSubgraphs } from './support/subgraphs.ts';
 import { bearer, expiredAccessToken, post, user } from './support/client.ts';
 
-const BASE = 55500;
+const BASE = 15500;
 const TENANT_A = '00000000-0000-7000-8000-00000000000a';
 const LIMITS = { maxDepth: 6, maxAliases: 5, maxCost: 300, maxDirectives: 5, maxTokens: 400 };
 

@@ -8,7 +8,7 @@ import { WS_UNAUTHENTICATED } from '../src/subscription-forwarder.ts';
 import { API_KEY_IDENTITY, VALID_API_KEY, startTestSubgraphs, type TestSubgraphs } from './support/subgraphs.ts';
 import { bearer, collect, expiredAccessToken, until, user, wsClient } from './support/client.ts';
 
-const BASE = 55520;
+const BASE = 15520;
 const TENANT_B = '00000000-0000-7000-8000-00000000000b';
 const TENANT_C = '00000000-0000-7000-8000-00000000000c';
 const LIMITS = { maxDepth: 6, maxAliases: 5, maxCost: 300, maxDirectives: 5, maxTokens: 400 };
@@ -254,6 +254,104 @@ describe('queries and mutations over WebSocket', () => {
       expect(run.results[0]?.data).toEqual({ hello: 'hello from tenants', crash: null, analyticsHello: null });
       expect(run.results[0]?.errors?.map((e) => e.extensions?.['code']).sort()).toEqual(['INTERNAL_SERVER_ERROR', 'SUBGRAPH_UNAVAILABLE']);
       expect(text).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|127\.0\.0\.1|stack/i);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('a one-subgraph mutation next to an open subscription', () => {
+  const nudge = 'mutation Nudge($n: Int!) { nudge(n: $n) }';
+  const writer = (tenantId: string) => auth(tenantId, ['tenants:read', 'content:read', 'content:write']);
+  const run = async (client: ReturnType<typeof wsClient>, query: string, variables?: Record<string, unknown>) => {
+    const op = collect(client, query, variables);
+    await op.done;
+    return op.results;
+  };
+
+  it('goes over the open socket with the connection identity, and through the planner otherwise', async () => {
+    const client = wsClient(gateway.wsUrl, await writer(TENANT_B));
+    try {
+      // No subscription yet: the planner sends it over HTTP under its own operation name.
+      const planned = await run(client, nudge, { n: 1 });
+      expect((planned[0]?.data as { nudge: string } | undefined)?.nudge).toMatch(new RegExp(`^${TENANT_B}:1:Nudge__content__\\d+$`));
+      const sub = collect(client, 'subscription { pings { n } }');
+      await publishUntil(TENANT_B, () => sub.results.length, 1);
+      expect(await run(client, nudge, { n: 2 })).toEqual([{ data: { nudge: `${TENANT_B}:2:Nudge` } }]);
+      // A root field of another subgraph in the same mutation: planned.
+      const mixed = await run(client, 'mutation Mixed { nudge(n: 3) bump(key: "direct-mixed") }');
+      expect((mixed[0]?.data as { nudge: string } | undefined)?.nudge).toMatch(/:3:Mixed__content__\d+$/);
+      sub.dispose();
+      await until(() => subgraphs.counters.activePings === 0);
+      const after = await run(client, nudge, { n: 4 });
+      expect((after[0]?.data as { nudge: string } | undefined)?.nudge).toMatch(/:4:Nudge__content__\d+$/);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('keeps each connection to its own identity', async () => {
+    const b = wsClient(gateway.wsUrl, await writer(TENANT_B));
+    const c = wsClient(gateway.wsUrl, await writer(TENANT_C));
+    try {
+      const subB = collect(b, 'subscription { pings { n } }');
+      const subC = collect(c, 'subscription { pings { n } }');
+      await publishUntil(TENANT_B, () => subB.results.length, 1);
+      await publishUntil(TENANT_C, () => subC.results.length, 1);
+      expect(await run(b, nudge, { n: 5 })).toEqual([{ data: { nudge: `${TENANT_B}:5:Nudge` } }]);
+      expect(await run(c, nudge, { n: 6 })).toEqual([{ data: { nudge: `${TENANT_C}:6:Nudge` } }]);
+    } finally {
+      await b.dispose();
+      await c.dispose();
+    }
+  });
+
+  it('is validated, coerced and masked like the planned path', async () => {
+    const client = wsClient(production.wsUrl, await writer(TENANT_B));
+    try {
+      const sub = collect(client, 'subscription { pings { n } }');
+      await publishUntil(TENANT_B, () => sub.results.length, 1);
+      const badVariable = await run(client, nudge, { n: 'seven' });
+      expect(badVariable[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      const unknownField = await run(client, 'mutation { nudge(n: 1, extra: 2) }');
+      expect(unknownField[0]?.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+      const notFound = await run(client, nudge, { n: 0 });
+      expect(notFound[0]?.errors?.map((e) => [e.message, e.extensions?.['code']])).toEqual([['Nothing to nudge', 'NOT_FOUND']]);
+      const crash = await run(client, nudge, { n: -1 });
+      expect(crash[0]?.errors?.map((e) => e.extensions?.['code'])).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(JSON.stringify(crash)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|stack/i);
+      // Still on the socket after the errors.
+      expect(await run(client, nudge, { n: 8 })).toEqual([{ data: { nudge: `${TENANT_B}:8:Nudge` } }]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('times out like the HTTP route, and the connection goes on', async () => {
+    const client = wsClient(gateway.wsUrl, await writer(TENANT_B));
+    try {
+      const sub = collect(client, 'subscription { pings { n } }');
+      await publishUntil(TENANT_B, () => sub.results.length, 1);
+      const slow = collect(client, nudge, { n: 3000 });
+      await slow.done;
+      // graphql-ws delivers an operation's failure as its error message, with no result.
+      expect(slow.results).toEqual([]);
+      const errors = slow.error as Array<{ message: string; extensions?: Record<string, unknown> }>;
+      expect(errors?.map((e) => [e.message, e.extensions?.['code']])).toEqual([['The content service did not answer in time', 'SUBGRAPH_TIMEOUT']]);
+      expect(await run(client, nudge, { n: 9 })).toEqual([{ data: { nudge: `${TENANT_B}:9:Nudge` } }]);
+      // The subscription beside it still delivers.
+      await publishUntil(TENANT_B, () => sub.results.length, 2);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses a caller without the permission, on the socket too', async () => {
+    const client = wsClient(gateway.wsUrl, await auth(TENANT_B));
+    try {
+      const sub = collect(client, 'subscription { pings { n } }');
+      await publishUntil(TENANT_B, () => sub.results.length, 1);
+      expect(await run(client, nudge, { n: 1 })).toMatchObject([{ errors: [{ extensions: { code: 'FORBIDDEN' } }] }]);
     } finally {
       await client.dispose();
     }

@@ -1,6 +1,8 @@
 // Reads ownership out of the composed supergraph: which subgraph (join__graph)
-// serves which Subscription root field. @apollo/gateway executes no
-// subscriptions, so the gateway forwards each one to the owner found here.
+// serves which root field. @apollo/gateway executes no subscriptions, so the
+// gateway forwards each one to the owner found here; it also sends a mutation
+// whose fields all belong to one subgraph straight to it over a socket that is
+// already open (gateway/src/subscription-forwarder.ts).
 import { readFileSync } from 'node:fs';
 import {
   Kind, parse, type ConstDirectiveNode, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode,
@@ -56,25 +58,34 @@ export function supergraphGraphs(supergraph: string | DocumentNode): SupergraphG
   return graphs;
 }
 
-function subscriptionTypeName(doc: DocumentNode): string | null {
+type RootOperation = 'query' | 'mutation' | 'subscription';
+const DEFAULT_ROOT_NAMES: Record<RootOperation, string> = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
+
+function rootTypeName(doc: DocumentNode, operation: RootOperation): string | null {
   for (const def of doc.definitions) {
     if (def.kind !== Kind.SCHEMA_DEFINITION && def.kind !== Kind.SCHEMA_EXTENSION) continue;
-    const op = def.operationTypes?.find((o) => o.operation === 'subscription');
+    const op = def.operationTypes?.find((o) => o.operation === operation);
     if (op) return op.type.name.value;
   }
-  return doc.definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Subscription') ? 'Subscription' : null;
+  const name = DEFAULT_ROOT_NAMES[operation];
+  return doc.definitions.some((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === name) ? name : null;
+}
+
+/** Every Subscription root field with the subgraph serving it (see rootFieldOwners). */
+export function subscriptionOwners(supergraph: string | DocumentNode): Map<string, SupergraphGraph> {
+  return rootFieldOwners(supergraph, 'subscription');
 }
 
 /**
- * Every Subscription root field with the subgraph serving it. A field's
- * `@join__field(graph:)` (not external) names its graphs; without one the
- * field lives in every graph of its type's `@join__type`. A field served by
+ * Every root field of the operation type with the subgraph serving it. A
+ * field's `@join__field(graph:)` (not external) names its graphs; without one
+ * the field lives in every graph of its type's `@join__type`. A field served by
  * several subgraphs (@shareable) maps to the first one listed.
  */
-export function subscriptionOwners(supergraph: string | DocumentNode): Map<string, SupergraphGraph> {
+export function rootFieldOwners(supergraph: string | DocumentNode, operation: RootOperation): Map<string, SupergraphGraph> {
   const doc = toDocument(supergraph);
   const graphs = new Map(supergraphGraphs(doc).map((g) => [g.enumValue, g]));
-  const typeName = subscriptionTypeName(doc);
+  const typeName = rootTypeName(doc, operation);
   const owners = new Map<string, SupergraphGraph>();
   if (!typeName) return owners;
   const parts = doc.definitions.filter(

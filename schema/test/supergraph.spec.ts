@@ -10,7 +10,7 @@ import { buildGuardedSubgraphSchema, SUBGRAPH_PRELUDE, type SubgraphModule } fro
 import {
   composeSupergraph, diffSummary, findStaleFiles, generateSchemaFiles, loadSubgraphModules, printSubgraph,
 } from '../src/composition.ts';
-import { readSupergraphSdl, subscriptionOwner, subscriptionOwners } from '../src/supergraph.ts';
+import { readSupergraphSdl, rootFieldOwners, subscriptionOwner, subscriptionOwners } from '../src/supergraph.ts';
 import { SUBGRAPH_NAMES } from '../src/subgraphs.ts';
 
 const FEDERATION_FIELDS = new Set(['_service', '_entities']);
@@ -93,6 +93,14 @@ describe('subscription owners', () => {
     expect(subscriptionOwner(sdl, 'seoScore')).toEqual({ enumValue: 'CONTENT', name: 'content', url: 'http://127.0.0.1:4002/graphql' });
     expect(subscriptionOwner(sdl, 'pipelineProgress')?.name).toBe('content');
     expect(subscriptionOwner(sdl, 'noSuchField')).toBeNull();
+  });
+
+  it('maps mutation fields to their subgraphs too', () => {
+    const mutations = rootFieldOwners(readSupergraphSdl(), 'mutation');
+    expect(mutations.get('scoreDraft')?.name).toBe('content');
+    expect(mutations.get('createDraft')?.name).toBe('content');
+    expect([...mutations.values()].some((g) => g.name === 'tenants')).toBe(true);
+    expect(mutations.has('seoScore')).toBe(false);
   });
 
   it('tells owners apart when several subgraphs define subscriptions', () => {

@@ -27,7 +27,7 @@ const A = { tenantId: '', token: '', email: '' };
 const B = { tenantId: '', token: '', itemId: '', apiKeyId: '', runId: '', approvalId: '', slotId: '', onboardingId: '', onboardingSourceId: '', mediaId: '',
   // Destructive probes get rows of their own, so later probes still find theirs.
   imageId: '', deletableImageId: '', listId: '', deletableListId: '', contactId: '', deletableContactId: '',
-  sourceId: '', removableSourceId: '', captureId: '', alertId: '', evergreenAcceptId: '', evergreenDismissId: '', publicationId: '',
+  sourceId: '', removableSourceId: '', captureId: '', alertId: '', evergreenAcceptId: '', evergreenDismissId: '', publicationId: '', channelId: '',
   promptLocale: 'en', promptVersion: 0, promptDocument: {} as Record<string, unknown>, brandVersion: 0, brandDocument: {} as Record<string, unknown> };
 let distributor = { token: '', subtree: [] as string[], outsideClientId: '' };
 
@@ -112,6 +112,8 @@ beforeAll(async () => {
   const [accept, dismiss] = await insertEvergreenCandidates(admin, B.tenantId, [B.itemId, second.createDraft.id]);
   Object.assign(B, { evergreenAcceptId: accept, evergreenDismissId: dismiss });
   B.publicationId = await insertPublication(admin, B.tenantId, B.itemId);
+  // C8: one of B's channels, as B's API lists them.
+  B.channelId = (await gql<{ publishingChannels: Array<{ channelId: string }> }>('{ publishingChannels { channelId } }')).publishingChannels[0]!.channelId;
   // T6/T7: B's brand DNA and own prompt layer, read through B's API, so edits carry valid documents and versions.
   const dna = await gql<{ brandDna: { version: number; document: Record<string, unknown> } | null }>('{ brandDna { version document } }');
   expect(dna.brandDna, 'the seed gives B a brand DNA').not.toBeNull();
@@ -150,6 +152,7 @@ const PROBES: Record<string, { op: string; bId: () => string; vars?: () => Recor
   'Query.pipelineRun': { op: 'query($id: ID!) { pipelineRun(id: $id) { id } }', bId: () => B.runId },
   'Mutation.saveDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { saveDraft(id: $id, input: $i) { id } }', bId: () => B.itemId, vars: () => ({ i: DRAFT }) },
   'Mutation.scoreDraft': { op: 'mutation($id: ID!, $i: DraftInput!) { scoreDraft(id: $id, input: $i, revision: 1) }', bId: () => B.itemId, vars: () => ({ i: DRAFT }) },
+  'Mutation.scoreDraftEdit': { op: 'mutation($id: ID!) { scoreDraftEdit(id: $id, base: 1, revision: 2, edit: { at: 0, remove: 1, insert: ["Probe."] }) }', bId: () => B.itemId },
   'Query.contentVersions': { op: 'query($id: ID!) { contentVersions(itemId: $id) { version } }', bId: () => B.itemId },
   'Query.contentVersionDiff': { op: 'query($id: ID!) { contentVersionDiff(itemId: $id, from: 1, to: 1) { itemId } }', bId: () => B.itemId },
   'Query.regenerationQuote': { op: 'query($id: ID!) { regenerationQuote(itemId: $id) { credits } }', bId: () => B.itemId },
@@ -226,6 +229,11 @@ const PROBES: Record<string, { op: string; bId: () => string; vars?: () => Recor
   'Query.publicationLog': { op: 'query($id: ID!) { publicationLog(itemId: $id) { id } }', bId: () => B.itemId },
   'Mutation.publishNow': { op: 'mutation($id: ID!) { publishNow(itemId: $id) { outcome } }', bId: () => B.itemId },
   'Mutation.replayPublication': { op: 'mutation($id: ID!) { replayPublication(id: $id) { outcome } }', bId: () => B.publicationId },
+  'Mutation.connectChannel': {
+    op: 'mutation($id: ID!) { connectChannel(channelId: $id, input: { connector: WEBHOOK, displayName: "Probe", url: "https://hooks.probe.example/in" }) { signingSecret } }',
+    bId: () => B.channelId,
+  },
+  'Mutation.disconnectChannel': { op: 'mutation($id: ID!) { disconnectChannel(channelId: $id) { channelId } }', bId: () => B.channelId },
   'Query.utmLinks': { op: 'query($id: ID!) { utmLinks(itemId: $id) { id } }', bId: () => B.itemId },
 };
 

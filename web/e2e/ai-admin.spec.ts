@@ -4,50 +4,27 @@
 // see the calls in the usage view. The key is never sent back by the API.
 //
 // Screenshots land in web/test-results/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type Api, type E2e } from './support/e2e.ts';
 import { startWireServer, type WireServer } from '../../packages/ai/src/__tests__/wire-server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const KEY = 'ollama-e2e-secret-7Qx2';
 const GENERATION_TIMEOUT_MS = 180_000;
 
 let stack: Stack;
 let wire: WireServer;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 const responses: string[] = [];
-
-async function api<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(`API: ${body.errors.map((e) => e.message).join('; ')}`);
-  return body.data as T;
-}
 
 async function login(email: string): Promise<string> {
   const { login: result } = await api<{ login: { accessToken: string } }>(
     'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: email, p: stack.demo.password });
   return result.accessToken;
-}
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 async function signIn(email: string): Promise<void> {
@@ -59,28 +36,20 @@ async function signIn(email: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-ai-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-ai-'));
   wire = await startWireServer();
   wire.script('ollama', ...Array.from({ length: 40 }, (_, i) => ({ kind: 'ok' as const, text: `# Du levain, lentement (${i + 1})\n\nVingt heures de fermentation pour chaque miche.`, inputTokens: 900, outputTokens: 120 })));
-  stack = await startStack({ dataDir, ports: await freePorts(), seed: true });
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
+  e2e = await startE2e('ai');
+  ({ stack, page, api, shot } = e2e);
   page.on('response', (response) => {
     if (!response.url().endsWith('/graphql')) return;
     response.text().then((text) => responses.push(text), () => undefined);
   });
-}, 300_000);
+}, E2E_START_MS);
 
 afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
+  await e2e?.close();
   await wire?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+}, E2E_STOP_MS);
 
 describe('the super admin routes AI through an OpenAI-compatible server', () => {
   it('sets the provider URL and key; only the last four characters come back', async () => {

@@ -3,28 +3,21 @@
 // bakery waits for approval on the calendar; drag it to another day; open the
 // approvals queue; create an external link; open it in a fresh browser with
 // no session and approve; the calendar shows the post approved.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, portsFrom, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, launchBrowser, startE2e, type Api, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const TITLE = 'Bûche de Noël : les précommandes sont ouvertes';
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let stranger: Browser | undefined;
 let page: Page;
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 let token: string;
 let itemId: string;
 let slotId: string;
@@ -33,36 +26,14 @@ let approvalUrl: string;
 /** the slot falls in the month after the current one (the calendar opens on today's month) */
 let nextMonth = false;
 
-async function api<T>(query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length) throw new Error(`API: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ')}`);
-  return body.data as T;
-}
-
-async function shot(target: Page, name: string): Promise<void> {
-  await target.evaluate(() => document.fonts.ready);
-  await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 /** YYYY-MM-DD of a Date in the browser's (and this process's) zone. */
 function day(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-calendar-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-'));
-  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
-  stack = await startStack({ dataDir, ports: base ? portsFrom(base) : await freePorts(), seed: true });
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 1000 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
+  e2e = await startE2e('calendar', { viewport: { width: 1440, height: 1000 } });
+  ({ stack, page, api, shot } = e2e);
   page.on('pageerror', (error) => console.error('page error:', error.message));
 
   // A draft of the bakery, sent to review (which starts its approval workflow), on the calendar in two days.
@@ -98,15 +69,12 @@ beforeAll(async () => {
   } finally {
     await db.end();
   }
-}, 300_000);
+}, E2E_START_MS);
 
 afterAll(async () => {
   await stranger?.close();
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+  await e2e?.close();
+}, E2E_STOP_MS);
 
 describe('calendar and approvals in Chromium', () => {
   it('shows the post awaiting approval and moves it by dragging', async () => {
@@ -128,7 +96,7 @@ describe('calendar and approvals in Chromium', () => {
     expect(await event.getAttribute('title')).toContain(TITLE);
     // The bakery's seeded engagement history: its best Instagram time is learned.
     await page.getByTestId('best-times').getByText(/^Thursday 18:00: \d\.\d× your average Instagram engagement over 16 weeks/).waitFor();
-    await shot(page, 'calendar-approval-1-calendar');
+    await shot('calendar-approval-1-calendar');
 
     const from = await event.boundingBox();
     const cell = page.locator(`td.fc-daygrid-day[data-date="${targetDay}"]`);
@@ -151,7 +119,7 @@ describe('calendar and approvals in Chromium', () => {
     await page.getByTestId('slot-details').getByText('Moved by hand').waitFor();
     await page.getByTestId('slot-details').getByText('Awaiting approval').waitFor();
     await page.waitForTimeout(400); // the drawer's slide-in, for the picture
-    await shot(page, 'calendar-approval-2-moved');
+    await shot('calendar-approval-2-moved');
     await page.keyboard.press('Escape');
   });
 
@@ -169,12 +137,12 @@ describe('calendar and approvals in Chromium', () => {
     await url.waitFor();
     approvalUrl = await url.inputValue();
     expect(approvalUrl.startsWith(`${stack.webUrl.replace(/\/$/, '')}/approve/`)).toBe(true);
-    await shot(page, 'calendar-approval-3-link');
+    await shot('calendar-approval-3-link');
     await page.keyboard.press('Escape');
   });
 
   it('lets someone without an account approve through the link, once', async () => {
-    stranger = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    stranger = await launchBrowser();
     const fresh = await stranger.newContext({ locale: 'en-GB', viewport: { width: 1200, height: 900 } });
     const outsider = await fresh.newPage();
     outsider.setDefaultTimeout(20_000);
@@ -182,11 +150,11 @@ describe('calendar and approvals in Chromium', () => {
     await outsider.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     expect(outsider.url()).toBe(approvalUrl); // no redirect to a login page
     await outsider.getByText('For approval — Maison Lumière').waitFor();
-    await shot(outsider, 'calendar-approval-4-external');
+    await shot('calendar-approval-4-external', outsider);
     await outsider.getByLabel('Your comment').fill('Parfait, on publie !');
     await outsider.getByRole('button', { name: 'Approve' }).click();
     await outsider.getByTestId('external-decision').getByText('Approved').waitFor();
-    await shot(outsider, 'calendar-approval-5-approved');
+    await shot('calendar-approval-5-approved', outsider);
     // The link has done its job.
     await outsider.reload();
     await outsider.getByTestId('approval-link-gone').waitFor();
@@ -205,7 +173,7 @@ describe('calendar and approvals in Chromium', () => {
     await page.getByTestId('slot-details').getByText('Approved', { exact: true }).waitFor();
     await page.getByTestId('slot-details').getByText('Scheduled', { exact: true }).waitFor();
     await page.waitForTimeout(400); // the drawer's slide-in, for the picture
-    await shot(page, 'calendar-approval-6-calendar-approved');
+    await shot('calendar-approval-6-calendar-approved');
     const { calendar } = await api<{ calendar: Array<{ id: string; approvalStatus: string; item: { status: string } }> }>(
       'query($f: DateTime!, $t: DateTime!) { calendar(from: $f, to: $t) { id approvalStatus item { status } } }',
       { f: new Date(Date.now() - 86_400_000).toISOString(), t: new Date(Date.now() + 40 * 86_400_000).toISOString() }, token);

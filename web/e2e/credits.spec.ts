@@ -5,49 +5,26 @@
 // playwright-core against the whole product started by scripts/stack.ts.
 //
 // Screenshots land in web/test-results/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appUrl } from '../../db/src/connection.ts';
 import { createOrm, withTenant } from '../../db/src/orm.ts';
 import { reserveCredits, settleReservation } from '../../subgraphs/billing/src/credits/credit-ledger.service.ts';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type Api, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 
 let stack: Stack;
 let orm: MikroORM;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
-
-async function api<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length) throw new Error(`API: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ')}`);
-  return body.data as T;
-}
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 
 async function token(email: string): Promise<string> {
   const { login } = await api<{ login: { accessToken: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: email, p: stack.demo.password });
   return login.accessToken;
-}
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 async function signIn(email: string): Promise<void> {
@@ -72,11 +49,8 @@ async function statValue(label: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-credits-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-credits-'));
-  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
-  stack = await startStack(base ? { dataDir, basePort: base, seed: true } : { dataDir, ports: await freePorts(), seed: true });
+  e2e = await startE2e('credits');
+  ({ stack, page, api, shot } = e2e);
   // The month so far, as the worker would have paid for it: AI calls reserved, then settled.
   orm = await createOrm({ url: appUrl(stack.databaseUrl), poolMax: 2 });
   const { bakery, fitness, riad } = stack.demo.tenants;
@@ -89,18 +63,12 @@ beforeAll(async () => {
       await settleReservation(em, { tenantId, reservationId: r.reservationId, amount, idempotencyKey: key });
     });
   }
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-}, 300_000);
+}, E2E_START_MS);
 
 afterAll(async () => {
-  await context?.close();
   await orm?.close(true);
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+  await e2e?.close();
+}, E2E_STOP_MS);
 
 describe('AI credits in Chromium', () => {
   it('shows the client its balance, the month’s usage chart and the soft-cap warning, and buys a top-up pending payment', async () => {

@@ -1,24 +1,17 @@
 // The media library in Chromium against the whole product: upload an image,
 // see its thumbnail, insert it into a draft in the studio.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type Api, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 
 /** A real PNG (solid colour with a dark disc), encoded here so the browser test needs no image library. */
 function png(width: number, height: number): Buffer {
@@ -45,38 +38,12 @@ function png(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function api<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
-
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-media-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-media-'));
-  stack = await startStack({ dataDir, ports: await freePorts(), seed: true });
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-}, 300_000);
+  e2e = await startE2e('media');
+  ({ stack, page, api, shot } = e2e);
+}, E2E_START_MS);
 
-afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => e2e?.close(), E2E_STOP_MS);
 
 describe('the media library in Chromium', () => {
   const login = { email: 'client.admin@fitness.test' };

@@ -3,43 +3,23 @@
 // watches it live, reviews the proposed DNA (a source badge on every field),
 // accepts it, and finds the new snapshot on the Brand page.
 // Screenshots land in web/test-results/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const PDF_NAME = 'carte-maison-lumiere.pdf';
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let shot: E2e['shot'];
 let token = '';
 
-async function api<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const api = <T>(query: string, variables: Record<string, unknown> = {}) => e2e.api<T>(query, variables, token);
 
 /** A two-page price list, as a bakery would export it. */
 async function pricePdf(): Promise<Buffer> {
@@ -60,27 +40,16 @@ async function pricePdf(): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-onboarding-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-onboarding-'));
-  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
-  stack = await startStack(base ? { dataDir, basePort: base, seed: true } : { dataDir, ports: await freePorts(), seed: true });
+  e2e = await startE2e('onboarding');
+  ({ stack, page, shot } = e2e);
   token = (await api<{ login: { accessToken: string } }>(
     'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
     { e: stack.demo.clientAdminEmail, p: stack.demo.password },
   )).login.accessToken;
-  writeFileSync(join(dataDir, PDF_NAME), await pricePdf());
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-}, 300_000);
+  writeFileSync(join(e2e.dataDir, PDF_NAME), await pricePdf());
+}, E2E_START_MS);
 
-afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => e2e?.close(), E2E_STOP_MS);
 
 describe('guided onboarding in Chromium', () => {
   it('answers the questionnaire', async () => {
@@ -113,7 +82,7 @@ describe('guided onboarding in Chromium', () => {
   });
 
   it('uploads a PDF and watches the ingestion live', async () => {
-    await page.getByTestId('onboarding-pdf-input').setInputFiles(join(dataDir, PDF_NAME));
+    await page.getByTestId('onboarding-pdf-input').setInputFiles(join(e2e.dataDir, PDF_NAME));
     const source = page.getByRole('listitem', { name: PDF_NAME });
     await source.waitFor();
     expect(await source.getByTestId('source-stage').textContent()).toBe('Queued');

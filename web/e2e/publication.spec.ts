@@ -2,77 +2,71 @@
 // (its local mail catcher included): import contacts into the bakery's
 // newsletter list, publish a newsletter now, see the attempt logged as sent,
 // find the e-mail in the catcher's inbox, follow its unsubscribe link, and
-// confirm: the contact's consent is withdrawn.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// confirm: the contact's consent is withdrawn. Then connect Instagram to a
+// signed webhook (a receiver on loopback, reached through the stack's
+// test-only routes) and publish through it.
 import pg from 'pg';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
+import { startHttpFake, type HttpFake } from '../../packages/testing/src/fake-providers/http-fake.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type Api, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const READER = 'e2e.lectrice@example.test';
+const HOOKS_HOST = 'hooks.lumiere.test';
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 let token: string;
 let itemId: string;
+let instagramItemId: string;
+let receiver: HttpFake;
 
-async function api<T>(query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length) throw new Error(`API: ${body.errors.map((e) => `${e.extensions?.code ?? ''} ${e.message}`).join('; ')}`);
-  return body.data as T;
-}
-
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-publication-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-'));
-  stack = await startStack({ dataDir, ports: await freePorts(), seed: true });
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-
-  // An approved newsletter of the bakery (approval itself is another screen's business).
-  ({ login: { accessToken: token } } = await api<{ login: { accessToken: string } }>(
-    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: stack.demo.clientAdminEmail, p: stack.demo.password }));
+async function approved(channel: string, title: string, body: string): Promise<string> {
   const { createDraft } = await api<{ createDraft: { id: string } }>(
-    'mutation($i: DraftInput!) { createDraft(input: $i) { id } }',
-    { i: { channel: 'NEWSLETTER', title: 'La lettre du fournil', body: 'Bonjour !\n\nCe mois-ci, **le pain au levain** revient au fournil. [Voir nos horaires](https://maison-lumiere.test/horaires).', locale: 'fr' } }, token);
-  itemId = createDraft.id;
+    'mutation($i: DraftInput!) { createDraft(input: $i) { id } }', { i: { channel, title, body, locale: 'fr' } }, token);
   const admin = new pg.Client({ connectionString: stack.databaseUrl });
   await admin.connect();
   try {
-    await admin.query(`update content.content_item set status = 'approved' where id = $1`, [itemId]);
+    // Approval itself is another screen's business.
+    await admin.query(`update content.content_item set status = 'approved' where id = $1`, [createDraft.id]);
   } finally {
     await admin.end();
   }
-}, 300_000);
+  return createDraft.id;
+}
+
+beforeAll(async () => {
+  receiver = await startHttpFake();
+  receiver.route('instagram', 'POST', '/instagram', () => ({ status: 204 }));
+  e2e = await startE2e('publication', { stack: { nodeEnv: 'test', env: { ENSEMBLE_TEST_FETCH_ROUTES: `${HOOKS_HOST}=127.0.0.1:${receiver.port}` } } });
+  ({ stack, page, api, shot } = e2e);
+
+  ({ login: { accessToken: token } } = await api<{ login: { accessToken: string } }>(
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', { e: stack.demo.clientAdminEmail, p: stack.demo.password }));
+  itemId = await approved('NEWSLETTER', 'La lettre du fournil', 'Bonjour !\n\nCe mois-ci, **le pain au levain** revient au fournil. [Voir nos horaires](https://maison-lumiere.test/horaires).');
+  instagramItemId = await approved('INSTAGRAM', 'Brioche du dimanche', 'La brioche revient ce dimanche, dès 8 h. #brioche #levain');
+  // Its slot was yesterday, when Instagram had no account: it missed its time.
+  const admin = new pg.Client({ connectionString: stack.databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(
+      `with slot as (insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, item_id)
+                     values (gen_random_uuid(), $1, 'instagram', now() - interval '1 day', 'filled', $2) returning id)
+       update content.content_item set calendar_slot_id = (select id from slot) where id = $2`, [stack.demo.tenants.bakery, instagramItemId]);
+  } finally {
+    await admin.end();
+  }
+}, E2E_START_MS);
 
 afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+  await e2e?.close();
+  await receiver?.close();
+}, E2E_STOP_MS);
 
 describe('newsletter publication in Chromium', () => {
   it('imports a contact with consent into the newsletter list', async () => {
@@ -154,5 +148,52 @@ describe('newsletter publication in Chromium', () => {
     const { contacts } = await api<{ contacts: { contacts: Array<{ email: string; consents: Array<{ channel: string; status: string; source: string }> }> } }>(
       'query($s: String) { contacts(search: $s) { contacts { email consents { channel status source } } } }', { s: READER }, token);
     expect(contacts.contacts[0]!.consents).toEqual([{ channel: 'EMAIL', status: 'WITHDRAWN', source: 'unsubscribe_link' }]);
+  });
+
+  it('connects Instagram to a signed webhook, publishes through it, and disconnects it', async () => {
+    await page.goto(`${stack.webUrl}/publications`);
+    const row = page.getByRole('table', { name: 'Publishing channels' }).locator('tr[data-channel="INSTAGRAM"]');
+    await row.getByText('not connected (stays scheduled)').waitFor();
+    await row.getByText('1 approved post missed its time: publish it from the list below').waitFor();
+    await row.getByRole('button', { name: 'Connect Instagram' }).click();
+    const form = page.getByRole('form', { name: 'Connect an account' });
+    await form.getByRole('textbox', { name: 'Name of the account' }).fill('Our CMS');
+    // A loopback endpoint is refused on its field, and nothing is connected.
+    await form.getByRole('textbox', { name: 'Endpoint URL' }).fill('http://127.0.0.1:8080/hook');
+    await form.getByRole('button', { name: 'Connect' }).click();
+    await form.getByText(/the webhook URL is refused/).waitFor();
+    await shot('publication-07-connect-refused');
+    await form.getByRole('textbox', { name: 'Endpoint URL' }).fill(`http://${HOOKS_HOST}/instagram`);
+    await form.getByRole('button', { name: 'Connect' }).click();
+    const secretBox = page.getByRole('textbox', { name: 'Signing secret' });
+    await secretBox.waitFor();
+    const secret = await secretBox.inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await shot('publication-08-secret');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await row.getByText('Our CMS').waitFor();
+    expect(await row.getByText('Webhook', { exact: true }).count()).toBe(1);
+
+    await page.getByRole('navigation', { name: 'Posts' }).getByText('Brioche du dimanche').click();
+    await page.waitForURL(new RegExp(`/publications/${instagramItemId}$`));
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sent' }).waitFor({ timeout: 30_000 });
+    await shot('publication-09-webhook-sent');
+    await row.getByText(/missed its time/).waitFor({ state: 'detached' });
+    // What the endpoint received verifies with the secret shown once, by the reference library.
+    const [delivered, ...more] = receiver.calls('instagram');
+    expect(more).toEqual([]);
+    const payload = new Webhook(secret).verify(delivered!.body, {
+      'webhook-id': delivered!.headers['webhook-id'] ?? '',
+      'webhook-timestamp': delivered!.headers['webhook-timestamp'] ?? '',
+      'webhook-signature': delivered!.headers['webhook-signature'] ?? '',
+    });
+    expect(payload).toMatchObject({ type: 'content.published', data: { itemId: instagramItemId, channel: 'instagram', title: 'Brioche du dimanche' } });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Disconnect Instagram' }).click();
+    await row.getByText('not connected (stays scheduled)').waitFor();
+    const { publishingChannels } = await api<{ publishingChannels: Array<{ channel: string; connector: string | null }> }>('{ publishingChannels { channel connector } }', {}, token);
+    expect(publishingChannels.find((c) => c.channel === 'INSTAGRAM')!.connector).toBeNull();
   });
 });

@@ -3,55 +3,20 @@
 // gateway, worker, the built web app) started by scripts/stack.ts.
 //
 // Screenshots of every screen land in web/test-results/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type Api, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 /** The pipeline runs seven activities on the offline model; generous for a loaded 2-core machine. */
 const PIPELINE_TIMEOUT_MS = 240_000;
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let api: Api;
+let shot: E2e['shot'];
 const graphqlRequests: Array<{ operationName: string; variables: Record<string, unknown> }> = [];
-
-async function api<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string } }> };
-  if (body.errors?.length) {
-    throw new Error(`API ${query.slice(0, 60)}…: ${body.errors.map((e) => `${e.path?.join('.') ?? ''} ${e.extensions?.code ?? ''} ${e.message}`).join('; ')}`);
-  }
-  return body.data as T;
-}
-
-async function shot(name: string): Promise<void> {
-  // Let fonts and the last render settle so the picture shows the finished screen.
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** The integer a stat card shows under its label ("1,234" → 1234). */
 async function statValue(label: string): Promise<number> {
@@ -72,33 +37,16 @@ function stepItems(): Locator {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-'));
-  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
-  stack = await startStack(base ? { dataDir, basePort: base, seed: true } : { dataDir, ports: await freePorts(), seed: true });
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_FLAGS,
-    headless: true,
-    locale: 'en-GB',
-    viewport: { width: 1440, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
+  e2e = await startE2e('slice');
+  ({ stack, page, api, shot } = e2e);
   page.on('request', (request: Request) => {
     if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
     const body = request.postDataJSON() as { operationName?: string; variables?: Record<string, unknown> } | null;
     graphqlRequests.push({ operationName: body?.operationName ?? '', variables: body?.variables ?? {} });
   });
-}, 300_000);
+}, E2E_START_MS);
 
-afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => e2e?.close(), E2E_STOP_MS);
 
 describe('the client slice in Chromium', () => {
   let brandName = '';

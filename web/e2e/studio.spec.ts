@@ -1,42 +1,28 @@
 // The AI studio in a real browser (C1, C2): the client admin generates a
 // LinkedIn post, edits it while the live score and the channel counters
 // follow, regenerates it (credits shown), opens the history, reads the word
-// diff and restores an older version as a new one.
+// diff and restores an older version as a new one; then writes a draft by
+// hand, submits it for review and finds it in the approvals queue, and sees a
+// refused submission explained.
 // Screenshots land in web/test-results/ (gitignored).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
 const BRIEF = 'Notre atelier pain au levain, tous les samedis d’avril';
 const ADDED = 'Notre atelier Zanzibar revient cette semaine.';
+const REVIEW_TITLE = 'Les horaires de Noël du fournil';
 
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let shot: E2e['shot'];
 let token = '';
 
 interface Version { version: number; author: string; credits: number; restoredFrom: number | null }
 
-async function api<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(stack.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data as T;
-}
+const api = <T>(query: string, variables: Record<string, unknown> = {}) => e2e.api<T>(query, variables, token);
 
 async function consumed(): Promise<number> {
   return (await api<{ creditBalance: { consumed: number } }>('{ creditBalance { consumed } }')).creditBalance.consumed;
@@ -46,9 +32,16 @@ async function versions(itemId: string): Promise<Version[]> {
   return (await api<{ contentVersions: Version[] }>('query($id: ID!) { contentVersions(itemId: $id) { version author credits restoredFrom } }', { id: itemId })).contentVersions;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+async function itemApprovals(itemId: string): Promise<Array<{ id: string; status: string; version: number }>> {
+  return (await api<{ itemApprovals: Array<{ id: string; status: string; version: number }> }>('query($id: ID!) { itemApprovals(itemId: $id) { id status version } }', { id: itemId })).itemApprovals;
+}
+
+/** Opens a fresh draft through the studio's own button and answers its id. */
+async function newDraft(previousId: string): Promise<string> {
+  await page.getByRole('button', { name: 'New draft' }).click();
+  await page.waitForURL((url) => /\/studio\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(`/${previousId}`));
+  await page.getByRole('textbox', { name: 'Body' }).waitFor();
+  return page.url().split('/').pop()!;
 }
 
 async function totalScore(): Promise<number> {
@@ -56,26 +49,15 @@ async function totalScore(): Promise<number> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-studio-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-studio-'));
-  const base = process.env.E2E_BASE_PORT ? Number(process.env.E2E_BASE_PORT) : undefined;
-  stack = await startStack(base ? { dataDir, basePort: base, seed: true } : { dataDir, ports: await freePorts(), seed: true });
+  e2e = await startE2e('studio');
+  ({ stack, page, shot } = e2e);
   token = (await api<{ login: { accessToken: string } }>(
     'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
     { e: stack.demo.clientAdminEmail, p: stack.demo.password },
   )).login.accessToken;
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-}, 300_000);
+}, E2E_START_MS);
 
-afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => e2e?.close(), E2E_STOP_MS);
 
 describe('the AI studio in Chromium', () => {
   let itemId = '';
@@ -171,5 +153,52 @@ describe('the AI studio in Chromium', () => {
       [4, 'human', 2], [3, 'model:offline-writer', null], [2, 'human', null], [1, 'model:offline-writer', null],
     ]);
     await shot('studio-05-restored');
+  });
+
+  it('submits a saved draft for review: the status follows and the approvals queue shows it', async () => {
+    const reviewedId = await newDraft(itemId);
+    const submit = page.getByRole('button', { name: 'Submit for review' });
+    await page.getByRole('textbox', { name: /^Title/ }).fill(REVIEW_TITLE);
+    await page.getByRole('textbox', { name: 'Body' }).fill('Le fournil ouvre le 24 décembre de 7 h à 18 h, et le 31 de 7 h à 16 h.');
+    // Unsaved edits would not be in the round: the button waits for the save.
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Save version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Version 2 saved' }).waitFor();
+    await expect.poll(() => submit.isEnabled()).toBe(true);
+    expect(await itemApprovals(reviewedId)).toEqual([]);
+
+    await submit.click();
+    await page.getByRole('status').filter({ hasText: 'Submitted for review: it waits in the approvals queue' }).waitFor();
+    await page.getByText('In review', { exact: true }).first().waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await itemApprovals(reviewedId)).toEqual([expect.objectContaining({ status: 'PENDING', version: 2 })]);
+    await shot('studio-06-submitted');
+
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.waitForURL(/\/approvals/);
+    await page.getByTestId('approval-queue').getByText(REVIEW_TITLE).click();
+    await page.getByText('Le fournil ouvre le 24 décembre').first().waitFor();
+    await shot('studio-07-in-approvals');
+  });
+
+  it('explains a refused submission and shows where the item stands now', async () => {
+    await page.getByRole('link', { name: 'Studio' }).click();
+    await page.waitForURL(/\/studio\/[0-9a-f-]{36}$/);
+    const otherId = await newDraft(page.url().split('/').pop()!);
+    await page.getByText('Draft', { exact: true }).first().waitFor();
+    // Behind the page's back, someone submits the draft and approves it.
+    const { submitForReview } = await api<{ submitForReview: { id: string } }>('mutation($id: ID!) { submitForReview(itemId: $id) { id } }', { id: otherId });
+    const { approveItem } = await api<{ approveItem: { status: string } }>('mutation($id: ID!) { approveItem(approvalId: $id) { status } }', { id: submitForReview.id });
+    expect(approveItem.status).toBe('APPROVED');
+
+    const submit = page.getByRole('button', { name: 'Submit for review' });
+    await submit.click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The draft could not be submitted for review' });
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('This item is approved: only a draft can be submitted for review');
+    await page.getByText('Approved', { exact: true }).first().waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    expect((await itemApprovals(otherId)).map((a) => a.status)).toEqual(['APPROVED']);
+    await shot('studio-08-refused');
   });
 });

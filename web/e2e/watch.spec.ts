@@ -5,34 +5,26 @@
 //
 // The shop is a local server. The product's fetcher refuses loopback, so the
 // stack runs with ENSEMBLE_TEST_FETCH_ROUTES (see
-// subgraphs/content/src/watch/watch-fetcher.ts): under NODE_ENV=test only, the
+// subgraphs/content/src/egress/test-routes.ts): under NODE_ENV=test only, the
 // name shop.watch.test resolves to a public address for the SSRF policy and
 // its connections are dialled to this server. A loopback URL typed in the app
 // is still refused, which the test checks first.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, startStack } from '../../scripts/stack.ts';
 import type { Stack } from '../../scripts/stack.ts';
+import { E2E_START_MS, E2E_STOP_MS, startE2e, type E2e } from './support/e2e.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(import.meta.dirname, '..', 'test-results');
-const SHOP_PORT = 57140;
+const SHOP_PORT = 17140;
 
 let baguette = '1,20 €';
 let shop: http.Server;
 let stack: Stack;
-let dataDir: string;
-let profileDir: string;
-let context: BrowserContext;
 let page: Page;
+let e2e: E2e;
+let shot: E2e['shot'];
 
 function shopPage(): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Le Fournil — Boutique</title></head><body><main>
@@ -42,34 +34,18 @@ function shopPage(): string {
         <li class="product"><h3 class="name">Croissant</h3><span class="price">1,10 €</span></li></ul></main></body></html>`;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   shop = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shopPage()));
   await new Promise<void>((resolve) => shop.listen(SHOP_PORT, '127.0.0.1', resolve));
-  dataDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-watch-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'ensemble-chromium-'));
-  stack = await startStack({
-    dataDir, ports: await freePorts(), seed: true, nodeEnv: 'test',
-    env: { ENSEMBLE_TEST_FETCH_ROUTES: `shop.watch.test=127.0.0.1:${SHOP_PORT}` },
-  });
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-}, 300_000);
+  e2e = await startE2e('watch', { stack: { nodeEnv: 'test', env: { ENSEMBLE_TEST_FETCH_ROUTES: `shop.watch.test=127.0.0.1:${SHOP_PORT}` } } });
+  ({ stack, page, shot } = e2e);
+}, E2E_START_MS);
 
 afterAll(async () => {
-  await context?.close();
-  await stack?.stop();
+  await e2e?.close();
   shop?.closeAllConnections();
   await new Promise((resolve) => shop?.close(resolve));
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 120_000);
+}, E2E_STOP_MS);
 
 describe('competitor watch in Chromium', () => {
   it('refuses a loopback address, previews the selectors, and adds the shop page', async () => {

@@ -4,15 +4,17 @@
 //
 // Env (main): TEMPORAL_ADDRESS (127.0.0.1:7233), TEMPORAL_NAMESPACE (default),
 // TEMPORAL_TASK_QUEUE (the contracts' TASK_QUEUE), APP_DATABASE_URL or
-// DATABASE_URL (see db/src/connection.ts), STORAGE_DIR (.data/storage).
+// DATABASE_URL (see db/src/connection.ts), STORAGE_DIR (.data/storage),
+// WORKFLOW_BUNDLE_PATH (a prebuilt workflow bundle; default: bundled at start).
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createOrm } from '@ensemble/db/orm';
 import { appUrl } from '@ensemble/db/connection';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
+import { configuredStorage, type ObjectStorage } from '@ensemble/storage/storage';
 import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
 import { createPipelineActivities, type PipelineActivityDeps } from './pipeline/monthly-pipeline.activities.ts';
 import { createCreditExpiryActivities } from './billing/credit-expiry.activities.ts';
@@ -21,6 +23,7 @@ import { ensureCreditSchedules } from './billing/credit-schedules.ts';
 import { createPipelineScheduleActivities } from './pipeline/pipeline-schedule.activities.ts';
 import { ensureMonthlySchedules } from './pipeline/pipeline-schedules.ts';
 import { createOnboardingActivities } from './onboarding/onboarding.activities.ts';
+import { reportOfflineSpeechEngine } from '@ensemble/ai/speech-support';
 import { ONBOARDING_PUBSUB_CHANNEL } from '@ensemble/workflow-contracts/onboarding';
 import { createWatchActivities, type WatchActivityDeps } from './watch/competitor-watch.activities.ts';
 import { ensureCompetitorWatchSchedule } from './watch/competitor-watch-schedules.ts';
@@ -36,6 +39,16 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   return bundle;
+}
+
+/**
+ * The workflow code a worker runs: a bundle built beforehand when
+ * WORKFLOW_BUNDLE_PATH names one (a deploy step, or a benchmark that restarts
+ * workers and should not pay webpack each time), else bundled now.
+ */
+async function workerBundle(): Promise<WorkflowBundleOption> {
+  const codePath = process.env.WORKFLOW_BUNDLE_PATH;
+  return codePath ? { codePath } : workflowBundle();
 }
 
 const quietBundlerLogger = {
@@ -55,23 +68,27 @@ export interface CreateWorkerOptions {
   /** W3 progress goes to the tenants subgraph's channel (ONBOARDING_PUBSUB_CHANNEL); default: pubsub */
   onboardingPubsub?: PipelineActivityDeps['pubsub'];
   taskQueue?: string;
-  storageDir?: string;
+  /** where site pages go (default: the storage the environment configures, as the media library) */
+  storage?: ObjectStorage;
   now?: () => Date;
   /** C11: the watch's fetcher and SMTP connector (defaults: from the environment) */
   watch?: Omit<WatchActivityDeps, 'orm' | 'now'>;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  // Transcription runs here: tell the onboarding wizard whether this host has the offline engine.
+  const missing = await reportOfflineSpeechEngine(options.orm);
+  if (missing.length) console.warn(`Offline speech-to-text is not installed on this worker (missing: ${missing.join(', ')}); English recordings need a speech-to-text provider.`);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workerBundle(),
     activities: {
       ...createPipelineActivities({
         orm: options.orm,
         pubsub: options.pubsub,
-        storageDir: options.storageDir ?? resolve(process.env.STORAGE_DIR ?? '.data/storage'),
+        storage: options.storage ?? configuredStorage(),
         now: options.now,
       }),
       ...createCreditExpiryActivities({ orm: options.orm, now: options.now }),

@@ -18,6 +18,7 @@ import { seed } from '@ensemble/db/seed';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { startTemporalDevServer } from '@ensemble/testing/temporal';
 import { freePort } from '@ensemble/testing/ports';
+import { createStorage, type ObjectStorage } from '@ensemble/storage/storage';
 import { CONTENT_PUBSUB_CHANNEL, createWorker } from '../src/worker.ts';
 
 export interface PipelineHarness {
@@ -28,6 +29,7 @@ export interface PipelineHarness {
   temporal: Client;
   taskQueue: string;
   storageDir: string;
+  storage: ObjectStorage;
   /** a pg client as the database owner (test setup and assertions past RLS) */
   admin: pg.Client;
   stop(): Promise<void>;
@@ -116,14 +118,20 @@ export async function startPipelineHarness(options: { now?: () => Date; label?: 
 
     const workerConnection = await NativeConnection.connect({ address });
     stops.push(() => workerConnection.close());
-    const worker: Worker = await createWorker({ connection: workerConnection, namespace: 'default', orm, pubsub, taskQueue, storageDir, now: options.now });
+    // Site pages on local disk, so tests can read the files the pipeline wrote.
+    const storage = createStorage({ driver: 'local', dir: storageDir });
+    // The worker publishes only, as in production (workflows/src/worker.ts): it
+    // never starts listening, so every event it publishes goes through NOTIFY.
+    const workerPubsub = new PgPubSub(app, CONTENT_PUBSUB_CHANNEL);
+    stops.push(() => workerPubsub.close());
+    const worker: Worker = await createWorker({ connection: workerConnection, namespace: 'default', orm, pubsub: workerPubsub, taskQueue, storage, now: options.now });
     const running = worker.run();
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
 
-    return { adminUrl, appUrl: app, orm, pubsub, temporal, taskQueue, storageDir, admin, stop };
+    return { adminUrl, appUrl: app, orm, pubsub, temporal, taskQueue, storageDir, storage, admin, stop };
   } catch (error) {
     await stop();
     throw error;

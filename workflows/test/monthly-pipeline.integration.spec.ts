@@ -1,6 +1,7 @@
 // W1 end to end on real servers: PostgreSQL (fresh database, demo seed), a
 // Temporal dev server, the real worker and activities, and the content
 // subgraph's pipeline module executed as GraphQL with a client's identity.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { readFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +16,12 @@ import { BAKERY_DNA, FITNESS_DNA, RIAD_DNA } from '@ensemble/db/seed/demo-brands
 import { PLANS } from '@ensemble/db/seed/catalogue';
 import type { Identity } from '@ensemble/tenancy/identity';
 import { getBalance } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
+import { createCatalogue } from '@ensemble/ai/catalogue';
+import { createAiRouter } from '@ensemble/ai/router';
 import { countEvents } from '@ensemble/subgraph-analytics/events/event.service';
 import { pipelineModule } from '@ensemble/subgraph-content/pipeline/pipeline.resolver';
 import { findRun } from '@ensemble/subgraph-content/pipeline/pipeline.service';
+import { APPROVAL_WORKFLOW, approvalWorkflowId } from '@ensemble/workflow-contracts/approval';
 import { monthlyPipelineWorkflowId, pipelineIdempotencyKey, PIPELINE_STEPS, type PipelineProgress } from '@ensemble/workflow-contracts/pipeline';
 import { createPipelineActivities, type RunRef } from '../src/pipeline/monthly-pipeline.activities.ts';
 import { progressQuery } from '../src/pipeline/monthly-pipeline.workflow.ts';
@@ -46,6 +50,19 @@ async function gql<T>(ctx: RequestContext, source: string, variables: Record<str
   return graphql({ schema, source, variableValues: variables, contextValue: ctx }) as Promise<ExecutionResult<T>>;
 }
 
+/** A month of `tenantId` planned through the activities, each call in a fresh activity context (as a retried attempt would run). */
+async function plannedRun(tenantId: string, month: string) {
+  const workflowId = monthlyPipelineWorkflowId(tenantId, month);
+  const activities = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storage: h.storage });
+  const mock = new MockActivityEnvironment();
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => mock.run(fn, ...args) as Promise<R>;
+  const { run: ref } = await run(activities.session, { tenantId, month, trigger: 'manual' as const, requestedBy: null, workflowId });
+  await run(activities.ingestion, ref);
+  await run(activities.dnaMerge, ref);
+  const { slotIds } = await run(activities.planning, ref);
+  return { workflowId, activities, run, ref, slotIds };
+}
+
 const RUN_FIELDS = 'id month status workflowId startedAt finishedAt steps { step position status attempts result error startedAt finishedAt }';
 
 interface RunResult {
@@ -54,7 +71,7 @@ interface RunResult {
   status: string;
   workflowId: string;
   finishedAt: string | null;
-  steps: Array<{ step: string; position: number; status: string; attempts: number; result: Record<string, unknown> | null; error: string | null }>;
+  steps: Array<{ step: string; position: number; status: string; attempts: number; result: Record<string, unknown> | null; error: string | null; finishedAt: string | null }>;
 }
 
 beforeAll(async () => {
@@ -89,8 +106,9 @@ describe('monthly pipeline, end to end', () => {
     const listener = new pg.Client({ connectionString: h.appUrl });
     await listener.connect();
     listener.on('notification', (msg) => {
-      const { topic, data } = JSON.parse(msg.payload!) as { topic: string; data: { step: string | null; status: string } };
-      if (topic.startsWith(`pipeline:${FITNESS}:`)) notified.push(data);
+      // Events carry a topic; the pub/sub's interest announcements do not.
+      const { topic, data } = JSON.parse(msg.payload!) as { topic?: string; data: { step: string | null; status: string } };
+      if (topic?.startsWith(`pipeline:${FITNESS}:`)) notified.push(data);
     });
     await listener.query('listen ensemble_content');
     const mutation = `mutation($m: String) { startMonthlyPipeline(month: $m) { ${RUN_FIELDS} } }`;
@@ -124,8 +142,10 @@ describe('monthly pipeline, end to end', () => {
     }
     expect(notified.at(-1)).toEqual({ runId, step: null, status: 'completed', at: expect.any(String) });
 
-    // The workflow's own view agrees.
+    // The workflow's own view agrees, once it has taken in its last activity's
+    // result (the run's row says completed a moment before the workflow does).
     const handle = h.temporal.workflow.getHandle(run.workflowId);
+    await handle.result();
     const progress: PipelineProgress = await handle.query(progressQuery);
     expect(progress.status).toBe('completed');
     expect(progress.steps.every((s) => s.status === 'completed')).toBe(true);
@@ -225,6 +245,25 @@ describe('monthly pipeline, end to end', () => {
     expect(utm.n).toBeLessThanOrEqual(links);
   });
 
+  it('generated the slots one activity per batch, and started no approval workflow for items the publication step settled', async () => {
+    const history = await h.temporal.workflow.getHandle(run.workflowId).fetchHistory();
+    const events = history.events ?? [];
+    const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(scheduled.filter((name) => name === 'generateSlot')).toHaveLength(0);
+    expect(scheduled.filter((name) => name === 'generateSlots')).toHaveLength(Math.ceil(FITNESS_POSTS / 4));
+    const children = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+    // The month is past: every slot was due, so the step settled every item (published on the site, or
+    // due with no connected channel) and left none to wait in a workflow (the time-skipping test covers later slots).
+    const publication = run.steps.find((s) => s.step === 'PUBLICATION')!.result!;
+    expect(publication.settled).toBe(FITNESS_POSTS);
+    expect(children).toHaveLength(0);
+    const { rows: items } = await h.admin.query(`select id from content.content_item where tenant_id = $1 and pipeline_run_id is not null`, [FITNESS]);
+    expect(items).toHaveLength(FITNESS_POSTS);
+    for (const item of items) {
+      await expect(h.temporal.workflow.getHandle(approvalWorkflowId(FITNESS, item.id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+  });
+
   it('recorded analytics events once each', async () => {
     const counts = await withTenant(h.orm, FITNESS, null, async ({ em }) => ({
       generated: await countEvents(em, FITNESS, { name: 'content.generated' }),
@@ -283,10 +322,26 @@ describe('monthly pipeline, end to end', () => {
 });
 
 describe('generation activity, killed and retried', () => {
+  /** While `fn` runs, the first write of `slotId`'s item fails, as if the worker died between reservation and write (a sequence survives the rollback). */
+  async function crashingOnce(slotId: string, fn: () => Promise<unknown>): Promise<void> {
+    await h.admin.query(`create sequence content.test_crash_seq`);
+    await h.admin.query(`create function content.test_crash_once() returns trigger language plpgsql as $$
+      begin if nextval('content.test_crash_seq') = 1 then raise exception 'simulated crash'; end if; return new; end $$`);
+    await h.admin.query(`create trigger test_crash_once before insert on content.content_item for each row
+      when (new.calendar_slot_id = '${slotId}'::uuid) execute function content.test_crash_once()`);
+    try {
+      await fn();
+    } finally {
+      await h.admin.query('drop trigger test_crash_once on content.content_item');
+      await h.admin.query('drop function content.test_crash_once()');
+      await h.admin.query('drop sequence content.test_crash_seq');
+    }
+  }
+
   it('creates one item and charges once for a slot, even after a crash between reservation and write', async () => {
     const month = '2025-10';
     const workflowId = monthlyPipelineWorkflowId(BAKERY, month);
-    const activities = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storageDir: h.storageDir });
+    const activities = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storage: h.storage });
     const mock = new MockActivityEnvironment();
     // Each call runs in a fresh activity context, as a retried attempt would.
     const env = { run: <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => mock.run(fn, ...args) as Promise<R> };
@@ -301,21 +356,12 @@ describe('generation activity, killed and retried', () => {
     const before = await withTenant(h.orm, BAKERY, null, ({ em }) => getBalance(em, BAKERY));
     // Attempt 1 "crashes" after reserving credits: the write of the item fails
     // once (a sequence survives the rollback, so only the first insert fails).
-    await h.admin.query(`create sequence content.test_crash_seq`);
-    await h.admin.query(`create function content.test_crash_once() returns trigger language plpgsql as $$
-      begin if nextval('content.test_crash_seq') = 1 then raise exception 'simulated crash'; end if; return new; end $$`);
-    await h.admin.query(`create trigger test_crash_once before insert on content.content_item for each row
-      when (new.calendar_slot_id = '${crashed}'::uuid) execute function content.test_crash_once()`);
-    try {
+    await crashingOnce(crashed, async () => {
       await expect(env.run(activities.generateSlot, ref, crashed)).rejects.toThrow(/simulated crash/);
       const key = pipelineIdempotencyKey(workflowId, 'generation', crashed);
       const { rows: open } = await h.admin.query('select status from billing.credit_reservation where tenant_id = $1 and idempotency_key = $2', [BAKERY, `${key}:reserve`]);
       expect(open.map((r) => r.status)).toEqual(['open']);
-    } finally {
-      await h.admin.query('drop trigger test_crash_once on content.content_item');
-      await h.admin.query('drop function content.test_crash_once()');
-      await h.admin.query('drop sequence content.test_crash_seq');
-    }
+    });
     const first = await env.run(activities.generateSlot, ref, crashed);
     const second = await env.run(activities.generateSlot, ref, crashed);
     expect(first.status).toBe('generated');
@@ -346,21 +392,56 @@ describe('generation activity, killed and retried', () => {
       expect(t.body).toContain('Maison Lumière');
       expect(t.body).not.toContain('Forge & Flow');
     }
+
+    // A batch in one activity (generateSlots): one slot's crash fails the attempt once the
+    // others are done; the retry generates that slot and replays the others, charging each once.
+    const batch = slotIds.slice(2, 4);
+    expect(batch).toHaveLength(2);
+    await crashingOnce(batch[0]!, () => expect(env.run(activities.generateSlots, ref, batch)).rejects.toThrow(/simulated crash/));
+    const retried = await env.run(activities.generateSlots, ref, batch);
+    expect(retried.map((o) => [o.slotId, o.status])).toEqual([[batch[0], 'generated'], [batch[1], 'replayed']]);
+    const { rows: batchItems } = await h.admin.query('select count(*)::int as n from content.content_item where calendar_slot_id = any($1)', [batch]);
+    expect(batchItems[0].n).toBe(2);
+    const { rows: batchHolds } = await h.admin.query(
+      `select r.status from billing.credit_reservation r where r.tenant_id = $1 and r.status <> 'void' and (r.idempotency_key like $2 or r.idempotency_key like $3)`,
+      [BAKERY, `${pipelineIdempotencyKey(workflowId, 'generation', batch[0]!)}:%`, `${pipelineIdempotencyKey(workflowId, 'generation', batch[1]!)}:%`]);
+    expect(batchHolds.map((r) => r.status)).toEqual(['settled', 'settled']);
+  }, 120_000);
+
+  it("keeps the item's AI call when the worker dies right after the settlement commits", async () => {
+    const { activities, run, ref, slotIds } = await plannedRun(BAKERY, '2025-07');
+    const catalogue = createCatalogue(h.orm);
+    // Killed once the settlement (item, charge) committed, before the router's own write of the answer's call.
+    const dying = createAiRouter({
+      ...catalogue,
+      recordCall: async (call) => {
+        if (call.outcome === 'ok' || call.outcome === 'fallback') throw new Error('worker killed');
+        await catalogue.recordCall(call);
+      },
+    });
+    const killed = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storage: h.storage, ai: dying });
+    const slotId = slotIds[0]!;
+
+    await expect(run(killed.generateSlot, ref, slotId)).rejects.toThrow(/worker killed/);
+    // The retried activity finds the slot done: no second call, no second charge.
+    const retried = await run(activities.generateSlot, ref, slotId);
+    expect(retried.status).toBe('replayed');
+
+    const { rows: [version] } = await h.admin.query(
+      `select v.meta->>'aiCallId' as ai_call_id, (v.meta->'credits'->>'charged')::int as charged, j.reservation_id
+         from content.content_version v join content.content_item i on i.id = v.item_id join content.generation_job j on j.item_id = i.id
+        where i.calendar_slot_id = $1`, [slotId]);
+    expect(version.ai_call_id).toEqual(expect.any(String));
+    // The item's aiCallId resolves, to the one call of the slot's reservation, with what was charged.
+    const { rows: recorded } = await h.admin.query('select id, credits::int as credits from tenants.ai_call where tenant_id = $1 and reservation_id = $2', [BAKERY, version.reservation_id]);
+    expect(recorded).toEqual([{ id: version.ai_call_id, credits: version.charged }]);
   }, 120_000);
 });
 
 describe('generation at the credit cap', () => {
   it('skips the slot honestly (no item, no charge, the slot says why) instead of overspending', async () => {
     const client = DEMO.tenants.riad;
-    const month = '2025-09';
-    const workflowId = monthlyPipelineWorkflowId(client, month);
-    const activities = createPipelineActivities({ orm: h.orm, pubsub: h.pubsub, storageDir: h.storageDir });
-    const mock = new MockActivityEnvironment();
-    const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => mock.run(fn, ...args) as Promise<R>;
-    const { run: ref } = await run(activities.session, { tenantId: client, month, trigger: 'manual' as const, requestedBy: null, workflowId });
-    await run(activities.ingestion, ref);
-    await run(activities.dnaMerge, ref);
-    const { slotIds } = await run(activities.planning, ref);
+    const { workflowId, activities, run, ref, slotIds } = await plannedRun(client, '2025-09');
     await h.admin.query('update billing.credit_account set hard_cap = 0 where tenant_id = $1', [client]);
     try {
       const outcome = await run(activities.generateSlot, ref, slotIds[0]!);
@@ -422,6 +503,13 @@ describe('a month that cannot be planned', () => {
     await h.temporal.workflow.getHandle(monthlyPipelineWorkflowId(client, MONTH)).result();
     const done = (await readRun())!;
     expect(done.status).toBe('completed');
+    // Not in auto mode: every item waits for a person in its own approval workflow.
+    const { rows: items } = await h.admin.query(`select id, status from content.content_item where tenant_id = $1 and pipeline_run_id = $2`, [client, runId]);
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(item.status).toBe('in_review');
+      expect((await h.temporal.workflow.getHandle(approvalWorkflowId(client, item.id)).describe()).type).toBe(APPROVAL_WORKFLOW);
+    }
     const attempts = Object.fromEntries(done.steps.map((s) => [s.step, s.attempts]));
     expect(attempts).toMatchObject({ session: 1, ingestion: 1, dna_merge: 1, generation: 1 });
     expect(attempts['planning']).toBeGreaterThanOrEqual(3);

@@ -35,6 +35,8 @@ export const AiProviderSecret = defineEntity({
     encryptedKey: p.blob().hidden(),
     keyId: p.text(),
     last4: p.text().default(''),
+    /** an OpenAI-compatible server that takes no key: the sealed key is empty on purpose */
+    keyless: p.boolean().default(false),
     rotatedAt: p.datetime().onCreate(() => new Date()),
   },
 });
@@ -92,7 +94,20 @@ export const AiModelChoice = defineEntity({
 });
 export type AiModelChoiceRow = InstanceType<typeof AiModelChoice.class>;
 
-/** T11: every AI call: tenant, task, model, tokens, cost, latency, outcome. */
+/** T8: what a built-in offline engine misses where AI work runs, as the worker last reported it. */
+export const AiEngineStatus = defineEntity({
+  name: 'AiEngineStatus',
+  tableName: 'tenants.ai_engine_status',
+  properties: {
+    engine: p.text().primary(),
+    host: p.text(),
+    missing: p.array().columnType('text[]').onCreate(() => []),
+    reportedAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export type AiEngineStatusRow = InstanceType<typeof AiEngineStatus.class>;
+
+/** T11: every AI call: tenant, task, model, tokens (or audio seconds), cost, latency, outcome. */
 export const AiCall = defineEntity({
   name: 'AiCall',
   tableName: 'tenants.ai_call',
@@ -104,6 +119,8 @@ export const AiCall = defineEntity({
     providerCode: p.text(),
     inputTokens: p.integer().default(0),
     outputTokens: p.integer().default(0),
+    /** speech to text: seconds of audio transcribed */
+    audioSeconds: p.decimal('number').nullable(),
     costMinor: p.bigint('number').default(0),
     costCurrency: p.character().length(3).default('USD'),
     credits: p.bigint('number').default(0),

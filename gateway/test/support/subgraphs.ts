@@ -3,6 +3,7 @@
 // but with test-only modules for behaviours the product subgraphs do not
 // have: a slow field, a crash, call counters, a subscription fed by PgPubSub.
 import './env.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createOrm } from '@ensemble/db/orm';
 import { appUrl, ensureDatabase, ensureRoles } from '@ensemble/db/connection';
@@ -110,6 +111,10 @@ function contentModule(counters: Counters): SubgraphModule {
         slow(ms: Int!): String @public
         contentHello: String! @public
       }
+      extend type Mutation {
+        "Echoes the caller's tenant, n and the operation name the subgraph received (the gateway's planner renames it). n < 0: a crash; n = 0: NOT_FOUND."
+        nudge(n: Int!): String! @auth(requires: ["content:write"])
+      }
       type Subscription {
         pings: Ping! @auth(requires: ["content:read"])
       }
@@ -121,6 +126,15 @@ function contentModule(counters: Counters): SubgraphModule {
           return 'slow done';
         },
         contentHello: () => 'hello from content',
+      },
+      Mutation: {
+        nudge: async (_: unknown, { n }: { n: number }, ctx: RequestContext, info: GraphQLResolveInfo) => {
+          if (n < 0) throw new Error('connect ECONNREFUSED 10.1.2.3:5432 at Pool.connect (/srv/db.ts:12)');
+          if (n === 0) throw new AppError('NOT_FOUND', 'Nothing to nudge');
+          // n ≥ 1000: answers after n ms (past the gateway's subgraph timeout).
+          if (n >= 1000) await sleep(n);
+          return `${ctx.identity.tenantId}:${n}:${info.operation.name?.value ?? ''}`;
+        },
       },
       Subscription: {
         pings: {

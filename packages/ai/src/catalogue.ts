@@ -51,16 +51,17 @@ export function candidateFrom(row: Row, withKey: ReadonlySet<string>, rates: Rea
   };
 }
 
-/** billing.credit_rate of a task per tier, per million input / output tokens. */
+/** billing.credit_rate of a task per tier, per million input / output tokens and per minute of audio. */
 export async function creditRates(em: EntityManager, task: AiTask): Promise<Map<string, CreditRate>> {
   const rows = await sql(em, `select tier, unit, credits, batch_discount_pct from billing.credit_rate
-                               where task = ? and active and unit in ('mtok_input', 'mtok_output')`, [task]);
+                               where task = ? and active and unit in ('mtok_input', 'mtok_output', 'audio_minute')`, [task]);
   const rates = new Map<string, CreditRate>();
   for (const row of rows) {
     const tier = row['tier'] as string;
     const rate = rates.get(tier) ?? { inputPerMtok: 0, outputPerMtok: 0 };
     if (row['unit'] === 'mtok_input') rate.inputPerMtok = num(row['credits']);
-    else rate.outputPerMtok = num(row['credits']);
+    else if (row['unit'] === 'mtok_output') rate.outputPerMtok = num(row['credits']);
+    else rate.perAudioMinute = num(row['credits']);
     rate.batchDiscountPct = num(row['batch_discount_pct']);
     rates.set(tier, rate);
   }
@@ -110,12 +111,14 @@ export async function loadRoutePlan(em: EntityManager, task: AiTask, tenantId: s
   };
 }
 
+/** Writes a call once: the settle hook writes the answer's call with its settlement, the router writes it again after. */
 export async function insertAiCall(em: EntityManager, call: AiCallRecord): Promise<void> {
   await sql(em,
-    `insert into tenants.ai_call (id, tenant_id, task, model_id, provider_code, input_tokens, output_tokens, cost_minor, cost_currency,
+    `insert into tenants.ai_call (id, tenant_id, task, model_id, provider_code, input_tokens, output_tokens, audio_seconds, cost_minor, cost_currency,
                                   credits, latency_ms, outcome, fallback_from, reservation_id, content_item_id, batch, error)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [call.id, call.tenantId, call.task, call.modelId, call.providerCode, call.inputTokens, call.outputTokens, call.costMinor, call.costCurrency,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (id) do nothing`,
+    [call.id, call.tenantId, call.task, call.modelId, call.providerCode, call.inputTokens, call.outputTokens, call.audioSeconds, call.costMinor, call.costCurrency,
       call.credits, call.latencyMs, call.outcome, call.fallbackFrom, call.reservationId, call.contentItemId, call.batch, call.error]);
 }
 

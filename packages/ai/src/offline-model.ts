@@ -70,6 +70,8 @@ export interface CreditRate {
   outputPerMtok: number;
   /** W8: the night batch's discount, in percent */
   batchDiscountPct?: number;
+  /** speech to text: credits per started minute of audio */
+  perAudioMinute?: number;
 }
 
 /**

@@ -144,13 +144,24 @@ const BAD_PORTS = new Set([
   6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
-function forbiddenError(url: string, host: string, reason: ForbiddenReason): SafeFetchError {
+/** What the refused call was about to do, for the message: fetch a URL, or connect to a server (SMTP). */
+export type Approach = 'fetch' | 'connect to';
+
+function forbiddenError(url: string, host: string, reason: ForbiddenReason, approach: Approach = 'fetch'): SafeFetchError {
   return new SafeFetchError(
     'forbidden-destination',
     url,
-    `Refusing to fetch ${url}: ${host} is ${describeReason(reason)}, not a public internet address.`,
+    `Refusing to ${approach} ${url}: ${host} is ${describeReason(reason)}, not a public internet address.`,
     reason,
   );
+}
+
+// Refusals that a retry cannot change; the others (DNS, network, timeout) may pass later.
+const LASTING_FAILURES = new Set<SafeFetchFailure>(['invalid-url', 'scheme', 'credentials', 'port', 'forbidden-destination', 'tls', 'too-large', 'too-many-redirects']);
+
+/** True when trying again later cannot help (a refused address, a bad certificate…). */
+export function isLastingFailure(reason: SafeFetchFailure): boolean {
+  return LASTING_FAILURES.has(reason);
 }
 
 function display(url: string): string {
@@ -179,15 +190,19 @@ export function parsePublicUrl(input: string): URL {
   if (url.port && BAD_PORTS.has(Number(url.port))) {
     throw new SafeFetchError('port', shown, `Refusing to fetch ${shown}: port ${url.port} is not a web port.`);
   }
-  const host = url.hostname;
-  if (host.startsWith('[') || net.isIP(host)) {
-    const reason = forbiddenAddressReason(host);
-    if (reason) throw forbiddenError(shown, host, reason);
-  } else {
-    const reason = forbiddenHostnameReason(host);
-    if (reason) throw forbiddenError(shown, host, reason);
-  }
+  checkPublicHost(url.hostname, shown);
   return url;
+}
+
+/**
+ * The host part of the check, without I/O: no internal host name, no
+ * non-public IP literal in any notation (for URLs WHATWG does not normalise,
+ * such as smtp://127.1, the legacy IPv4 forms are read here). `shown` names
+ * the destination in the message (with any password already hidden).
+ */
+export function checkPublicHost(host: string, shown: string, approach: Approach = 'fetch'): void {
+  const reason = host.startsWith('[') || parseIp(host) ? forbiddenAddressReason(host) : forbiddenHostnameReason(host);
+  if (reason) throw forbiddenError(shown, host, reason, approach);
 }
 
 export const systemResolve: Resolver = async (hostname) => {
@@ -220,8 +235,8 @@ export const defaultDial: Dialer = ({ hostname, addresses, port, tls: secure }) 
  * URL being fetched: the fetch loop turns it into a SafeFetchError for its URL.
  */
 class ConnectRefusal extends Error {
-  readonly build: (url: string) => SafeFetchError;
-  constructor(build: (url: string) => SafeFetchError) {
+  readonly build: (url: string, approach?: Approach) => SafeFetchError;
+  constructor(build: (url: string, approach?: Approach) => SafeFetchError) {
     super('connection refused by policy');
     this.build = build;
   }
@@ -231,11 +246,11 @@ async function resolveChecked(hostname: string, resolve: Resolver): Promise<Reso
   const literal = parseIp(hostname);
   if (net.isIP(hostname) && literal) {
     const reason = forbiddenAddressReason(hostname);
-    if (reason) throw new ConnectRefusal((url) => forbiddenError(url, hostname, reason));
+    if (reason) throw new ConnectRefusal((url, approach) => forbiddenError(url, hostname, reason, approach));
     return [{ address: hostname, family: literal.kind() === 'ipv6' ? 6 : 4 }];
   }
   const nameReason = forbiddenHostnameReason(hostname);
-  if (nameReason) throw new ConnectRefusal((url) => forbiddenError(url, hostname, nameReason));
+  if (nameReason) throw new ConnectRefusal((url, approach) => forbiddenError(url, hostname, nameReason, approach));
   let answers: ResolvedAddress[];
   try {
     answers = await resolve(hostname);
@@ -247,9 +262,34 @@ async function resolveChecked(hostname: string, resolve: Resolver): Promise<Reso
   // One forbidden answer refuses the whole name: a mix is the rebinding trick.
   for (const answer of answers) {
     const reason = forbiddenAddressReason(answer.address);
-    if (reason) throw new ConnectRefusal((url) => forbiddenError(url, `${hostname} (${answer.address})`, reason));
+    if (reason) throw new ConnectRefusal((url, approach) => forbiddenError(url, `${hostname} (${answer.address})`, reason, approach));
   }
   return answers;
+}
+
+/** Resolves and checks the host, then dials exactly the addresses that passed; settles once connected. */
+async function openChecked(resolve: Resolver, dial: Dialer, target: Omit<DialTarget, 'addresses'>, connectTimeoutMs: number): Promise<net.Socket> {
+  const addresses = await resolveChecked(target.hostname, resolve);
+  return new Promise((settle, fail) => {
+    let done = false;
+    const socket = dial({ ...target, addresses });
+    const finish = (error: Error | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error) {
+        socket.destroy();
+        fail(error);
+      } else settle(socket);
+    };
+    const seconds = Math.round(connectTimeoutMs / 1000);
+    const timer = setTimeout(
+      () => finish(new ConnectRefusal((url) => new SafeFetchError('timeout', url, `${target.hostname} did not accept a connection within ${seconds} s.`))),
+      connectTimeoutMs,
+    );
+    socket.once(target.tls ? 'secureConnect' : 'connect', () => finish(null));
+    socket.once('error', (error) => finish(error));
+  });
 }
 
 function createConnector(resolve: Resolver, dial: Dialer, connectTimeoutMs: number): buildConnector.connector {
@@ -258,30 +298,28 @@ function createConnector(resolve: Resolver, dial: Dialer, connectTimeoutMs: numb
     if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1);
     const secure = options.protocol === 'https:';
     const port = Number(options.port) || (secure ? 443 : 80);
-    resolveChecked(hostname, resolve).then(
-      (addresses) => {
-        let done = false;
-        const socket = dial({ hostname, addresses, port, tls: secure });
-        const finish = (error: Error | null) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          if (error) {
-            socket.destroy();
-            callback(error, null);
-          } else callback(null, socket);
-        };
-        const seconds = Math.round(connectTimeoutMs / 1000);
-        const timer = setTimeout(
-          () => finish(new ConnectRefusal((url) => new SafeFetchError('timeout', url, `${hostname} did not accept a connection within ${seconds} s.`))),
-          connectTimeoutMs,
-        );
-        socket.once(secure ? 'secureConnect' : 'connect', () => finish(null));
-        socket.once('error', (error) => finish(error));
-      },
+    openChecked(resolve, dial, { hostname, port, tls: secure }, connectTimeoutMs).then(
+      (socket) => callback(null, socket),
       (error: Error) => callback(error, null),
     );
   };
+}
+
+/**
+ * The same policy for a client-given server spoken to over another protocol
+ * (SMTP): the name and every DNS answer are checked, then a plain TCP socket
+ * is opened to exactly the addresses that passed (no second DNS query, so no
+ * rebinding). The caller speaks its protocol over it, TLS included. `shown`
+ * names the destination in errors; every failure is a SafeFetchError.
+ */
+export async function connectPublicHost(deps: SafeFetcherDeps, host: string, port: number, options: { shown: string; timeoutMs: number }): Promise<net.Socket> {
+  const hostname = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  try {
+    return await openChecked(deps.resolve, deps.dial ?? defaultDial, { hostname, port, tls: false }, options.timeoutMs);
+  } catch (error) {
+    if (error instanceof ConnectRefusal) throw error.build(options.shown, 'connect to');
+    throw mapError(error, options.shown, false, false, options.timeoutMs);
+  }
 }
 
 const METHODS = new Set<SafeFetchMethod>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,7 +1,8 @@
 // Offline speech to text for voice notes (onboarding "tell us about your
 // business"): ffmpeg turns the upload into 16 kHz mono 16-bit WAV, Debian's
 // pocketsphinx transcribes it. Only US English has an offline model; for any
-// other language the caller must route to a configured provider.
+// other language the AI router (task speech_to_text) goes to a configured
+// provider. Also the checks every engine shares (size, container, language).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,12 +12,6 @@ import { AppError, badInput } from '@ensemble/tenancy/errors';
 import { formatBytes } from './bytes.ts';
 
 export type AudioContainer = 'wav' | 'mp3' | 'ogg' | 'webm' | 'm4a';
-
-export interface OfflineSpeechEngine {
-  engine: 'pocketsphinx';
-  /** BCP 47 tag of the model's language. */
-  language: string;
-}
 
 export interface TranscribeOptions {
   locale: string;
@@ -66,7 +61,8 @@ function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
 }
 
-function languageName(locale: string): string {
+/** The English name of a tag's language ("French" for fr-FR), for messages. */
+export function languageName(locale: string): string {
   try {
     return new Intl.DisplayNames(['en'], { type: 'language' }).of(new Intl.Locale(locale).language) ?? locale;
   } catch {
@@ -74,12 +70,36 @@ function languageName(locale: string): string {
   }
 }
 
-function baseLanguage(locale: string): string {
+/** The ISO 639-1 language of a BCP 47 tag (what speech-to-text APIs take); BAD_USER_INPUT when it is no tag. */
+export function speechLanguage(locale: string): string {
   try {
     return new Intl.Locale(locale).language;
   } catch {
     throw badInput(`"${locale}" is not a valid language tag.`, 'locale');
   }
+}
+
+/** Whether the offline engine has a model for the language of `locale` (US English only), installed or not. */
+export function offlineSpeechCovers(locale: string): boolean {
+  return speechLanguage(locale) === 'en';
+}
+
+/** The plain answer for a language no offline engine covers. */
+export function noOfflineSpeechEngineMessage(locale: string): string {
+  return `No offline speech-to-text engine covers ${languageName(locale)}; configure a speech-to-text provider.`;
+}
+
+/**
+ * The container of a recording every engine accepts, after the size limit:
+ * BAD_USER_INPUT for a recording too large or in no supported format.
+ */
+export function checkRecording(audio: Buffer, maxBytes: number = SPEECH_MAX_BYTES): AudioContainer {
+  if (audio.length > maxBytes) {
+    throw badInput(`This recording is ${formatBytes(audio.length)}; the limit is ${formatBytes(maxBytes)}.`);
+  }
+  const container = detectAudioContainer(audio);
+  if (!container) throw badInput('Unsupported audio format: send a WAV, MP3, OGG, WebM or M4A recording.');
+  return container;
 }
 
 /** What is missing on this server for offline English transcription (empty when ready). */
@@ -89,17 +109,6 @@ export function missingOfflineSpeechTools(): string[] {
   if (!Object.values(MODEL).every((path) => existsSync(path))) missing.push('pocketsphinx-en-us');
   if (!onPath(FFMPEG)) missing.push('ffmpeg');
   return missing;
-}
-
-/**
- * The offline engine that can transcribe `locale` on this server, or null
- * (language not covered, or the engine is not installed): routing then
- * needs a configured speech-to-text provider.
- */
-export function offlineSpeechEngineFor(locale: string): OfflineSpeechEngine | null {
-  if (baseLanguage(locale) !== 'en') return null;
-  if (missingOfflineSpeechTools().length > 0) return null;
-  return { engine: 'pocketsphinx', language: 'en-US' };
 }
 
 interface RunResult {
@@ -140,6 +149,9 @@ function formatDuration(seconds: number): string {
   return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }
 
+/** The media type a recording is sent with to a speech-to-text API. */
+export const AUDIO_MEDIA_TYPES: Record<AudioContainer, string> = { wav: 'audio/wav', mp3: 'audio/mpeg', ogg: 'audio/ogg', webm: 'audio/webm', m4a: 'audio/mp4' };
+
 const NAMES: Record<AudioContainer, string> = { wav: 'WAV', mp3: 'MP3', ogg: 'OGG', webm: 'WebM', m4a: 'M4A' };
 
 /**
@@ -150,9 +162,7 @@ const NAMES: Record<AudioContainer, string> = { wav: 'WAV', mp3: 'MP3', ogg: 'OG
 export async function transcribeOffline(audio: Buffer, options: TranscribeOptions): Promise<OfflineTranscript> {
   const maxBytes = options.maxBytes ?? SPEECH_MAX_BYTES;
   const maxDuration = options.maxDurationSeconds ?? SPEECH_MAX_DURATION_SECONDS;
-  if (baseLanguage(options.locale) !== 'en') {
-    throw badInput(`No offline speech-to-text engine covers ${languageName(options.locale)}; configure a speech-to-text provider.`, 'locale');
-  }
+  if (!offlineSpeechCovers(options.locale)) throw badInput(noOfflineSpeechEngineMessage(options.locale), 'locale');
   const missing = missingOfflineSpeechTools();
   if (missing.length > 0) {
     // A server set-up problem, not the user's: say exactly what to install.
@@ -161,11 +171,7 @@ export async function transcribeOffline(audio: Buffer, options: TranscribeOption
       `Offline speech-to-text is not installed on this server (missing: ${missing.join(', ')}); install the Debian packages or configure a speech-to-text provider.`,
     );
   }
-  if (audio.length > maxBytes) {
-    throw badInput(`This recording is ${formatBytes(audio.length)}; the limit is ${formatBytes(maxBytes)}.`);
-  }
-  const container = detectAudioContainer(audio);
-  if (!container) throw badInput('Unsupported audio format: send a WAV, MP3, OGG, WebM or M4A recording.');
+  const container = checkRecording(audio, maxBytes);
 
   const dir = await mkdtemp(join(tmpdir(), 'ensemble-stt-'));
   try {

@@ -7,8 +7,8 @@ import { createSafeFetcher, defaultDial, SafeFetchError, type Dialer, type Resol
 // A small bakery website served locally, reached through the fetcher's test
 // seam: the test names resolve to a public address that the test dialler
 // routes to this server. Nothing else is rerouted.
-const SITE_PORT = 56120;
-const CANARY_PORT = 56121;
+const SITE_PORT = 16120;
+const CANARY_PORT = 16121;
 const PUBLIC_SITE_IP = '93.184.215.14';
 const SITE_HOSTS = ['bakery.example', 'www.bakery.example', 'blog.bakery.example', 'other.example', 'broken.example', 'slow.example'];
 

@@ -23,9 +23,9 @@ import {
 
 // The canary listens where an SSRF would land. Every refusal below must leave
 // its connection count at zero.
-const CANARY_PORT = 56110;
-const SITE_PORT = 56111;
-const TLS_PORT = 56112;
+const CANARY_PORT = 16110;
+const SITE_PORT = 16111;
+const TLS_PORT = 16112;
 // A routable address that stands for "the public site" in these tests: the
 // test dialler routes it to the local site server, nothing else is rerouted.
 const PUBLIC_SITE_IP = '93.184.215.14';

@@ -4,6 +4,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
@@ -76,5 +77,9 @@ export class LocalStorage implements ObjectStorage {
   async delete(key: string): Promise<void> {
     const path = this.#path(key);
     await rm(path, { force: true });
+  }
+
+  locate(key: string): string {
+    return pathToFileURL(this.#path(key)).href;
   }
 }

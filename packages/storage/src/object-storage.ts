@@ -40,6 +40,8 @@ export interface ObjectStorage {
   exists(key: string): Promise<boolean>;
   /** Deleting a missing object is not an error (deletes are retried). */
   delete(key: string): Promise<void>;
+  /** Where the object lives, for logs and records: a file: URL (local disk) or s3://bucket/key. */
+  locate(key: string): string;
 }
 
 export class InvalidStorageKeyError extends Error {

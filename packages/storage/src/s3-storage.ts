@@ -118,4 +118,9 @@ export class S3Storage implements ObjectStorage {
     assertKey(key);
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
+
+  locate(key: string): string {
+    assertKey(key);
+    return `s3://${this.bucket}/${key}`;
+  }
 }

@@ -1,4 +1,4 @@
-// Object storage for tenant files (media, exports): local disk by default,
+// Object storage for tenant files (media, published site pages, exports): local disk by default,
 // any S3-compatible service by configuration (see storageConfigFromEnv).
 import { resolve } from 'node:path';
 import type { ObjectStorage } from './object-storage.ts';
@@ -40,4 +40,12 @@ export function storageConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Stor
 
 export function createStorage(config: StorageConfig = storageConfigFromEnv()): ObjectStorage {
   return config.driver === 'local' ? new LocalStorage(config.dir) : new S3Storage(config);
+}
+
+let configured: ObjectStorage | null = null;
+
+/** The storage the environment configures (STORAGE_DRIVER…), created on first use, one per process. */
+export function configuredStorage(): ObjectStorage {
+  configured ??= createStorage();
+  return configured;
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import {
@@ -13,7 +14,7 @@ import {
   type ObjectStorage,
 } from '../src/storage.ts';
 import { S3Storage } from '../src/s3-storage.ts';
-import { startS3TestServer, type S3TestServer } from './moto-server.ts';
+import { startS3TestServer, type S3TestServer } from '@ensemble/testing/moto-server';
 
 const TENANT = '0190f5a0-0000-7000-8000-000000000001';
 
@@ -114,6 +115,12 @@ describe('local driver files', () => {
     await expect(s.put(`${TENANT}/media/x/broken.bin`, failing, { contentType: 'application/octet-stream' })).rejects.toThrow('client went away');
     expect(readdirSync(join(dir, TENANT, 'media', 'x'))).toEqual([]);
   });
+
+  it('locates an object as a file: URL under the root, and refuses keys that could escape', () => {
+    const s = createStorage({ driver: 'local', dir });
+    expect(s.locate(`${TENANT}/published/page.html`)).toBe(pathToFileURL(join(dir, TENANT, 'published', 'page.html')).href);
+    expect(() => s.locate('../page.html')).toThrow(InvalidStorageKeyError);
+  });
 });
 
 describe('S3 driver against moto (a local S3-compatible server)', () => {
@@ -133,6 +140,11 @@ describe('S3 driver against moto (a local S3-compatible server)', () => {
   });
 
   contract('s3', () => s3);
+
+  it('locates an object as s3://bucket/key', () => {
+    expect(s3.locate(`${TENANT}/published/page.html`)).toBe(`s3://ensemble-media/${TENANT}/published/page.html`);
+    expect(() => s3.locate(`${TENANT}/../page.html`)).toThrow(InvalidStorageKeyError);
+  });
 
   it('sends path-style requests signed with AWS Signature V4', async () => {
     server.requests.length = 0;

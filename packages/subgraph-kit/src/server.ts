@@ -2,6 +2,12 @@
 // on the same path for subscriptions. Every request must carry the identity
 // token the gateway signed; without one the subgraph answers 401 and nothing
 // runs. Subgraphs trust nothing else, not even the network.
+//
+// Over graphql-ws the token is verified once, at connect; each operation then
+// gets a context of its own (its own memo and dataloaders), and results are
+// masked by the same formatError as HTTP. The gateway sends subscriptions and,
+// while one is open, mutations of this subgraph alone (a live keystroke is one)
+// over that socket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -15,6 +21,7 @@ import { GATEWAY_IDENTITY_HEADER, verifyInternalIdentity, type Identity } from '
 import { buildGuardedSubgraphSchema, type SubgraphModule } from './schema.ts';
 import { createContext, type RequestContext } from './context.ts';
 import { formatError } from './errors.ts';
+import { cachedGraphQL } from './graphql-cache.ts';
 import type { PgPubSub } from './pubsub.ts';
 import { logger } from './logger.ts';
 
@@ -54,17 +61,21 @@ export async function startSubgraph(def: SubgraphDefinition, deps: SubgraphDeps)
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<{ identity?: string }, { ctx?: RequestContext }>({
+  const wsCleanup = useServer<{ identity?: string }, { identity?: Identity }>({
     schema,
+    ...cachedGraphQL(),
     onConnect: async (ctx) => {
       const identity = await identityFrom(ctx.connectionParams?.identity);
       if (!identity) return false;
-      ctx.extra.ctx = createContext(identity, deps.orm, deps.pubsub);
+      ctx.extra.identity = identity;
       return true;
     },
-    context: (ctx) => ctx.extra.ctx!,
+    context: (ctx) => createContext(ctx.extra.identity!, deps.orm, deps.pubsub),
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
     onError: (_ctx, _id, _payload, errors) => {
-      logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+      logger.warn({ errors: errors.map((e) => e.message) }, 'graphql-ws operation refused');
+      return errors.map((e) => formatError(e.toJSON(), e));
     },
   }, wsServer);
 

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INSUFFICIENT_CREDITS'
   | 'RATE_LIMITED'
+  /** a service the operation needs (the workflow engine) cannot be reached; nothing changed */
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends GraphQLError {

@@ -18,4 +18,4 @@ const temporal = new Client({
   namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
 });
 
-export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule, calendarModule(), approvalModule({ temporal }), watchModule({ temporal }), evergreenModule()];
+export const modules: SubgraphModule[] = [studioModule, pipelineModule({ temporal }), mediaModule, utmModule, publicationModule, contactsModule, calendarModule({ temporal }), approvalModule({ temporal }), watchModule({ temporal }), evergreenModule()];

@@ -1,5 +1,6 @@
 // One Apollo client for the app: queries and mutations over HTTP, subscriptions
-// over graphql-ws, both to the gateway's single /graphql endpoint.
+// (and operations sent with the REALTIME context) over graphql-ws, both to the
+// gateway's single /graphql endpoint.
 import { ApolloClient, ApolloLink, HttpLink } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
@@ -79,6 +80,13 @@ function createRealtime(url: string): Realtime {
   };
 }
 
+/**
+ * Operation context that sends a query or mutation over the WebSocket instead
+ * of HTTP: for live keystrokes, which the gateway then hands straight to the
+ * subgraph serving the subscription open on that socket.
+ */
+export const REALTIME = { realtime: true } as const;
+
 export interface AppApollo {
   client: ApolloClient;
   realtime: Realtime;
@@ -115,7 +123,11 @@ export function createApollo(location: Location = window.location): AppApollo {
     );
   });
 
-  const transport = ApolloLink.split((operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION, wsLink, httpLink);
+  const transport = ApolloLink.split(
+    (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION || operation.getContext()['realtime'] === true,
+    wsLink,
+    httpLink,
+  );
 
   const client = new ApolloClient({
     link: ApolloLink.from([refreshLink, authLink, transport]),

@@ -8,11 +8,15 @@ import { ErrorAlert } from '../modules/common/ErrorAlert.tsx';
 import { PageHeader } from '../modules/common/PageHeader.tsx';
 import { PageLoader } from '../modules/common/PageLoader.tsx';
 import { formatDateTime } from '../modules/common/format.ts';
+import { useSession } from '../modules/auth/useSession.ts';
+import { ChannelConnections } from '../modules/publication/ChannelConnections.tsx';
 import { OutcomeAlert, PublicationLog, PublicationStatusBadge } from '../modules/publication/PublicationLog.tsx';
 import { PUBLICATIONS_OVERVIEW_QUERY, PUBLICATION_LOG_QUERY, PUBLISH_NOW_MUTATION } from '../modules/publication/publication.graphql.ts';
 import type { PublishResult } from '../modules/publication/publication.graphql.ts';
 
 const PUBLISHABLE = new Set(['APPROVED', 'SCHEDULED', 'PUBLISHED']);
+// Approved, not published yet: its slot's time is when it goes out.
+const WAITING = new Set(['APPROVED', 'SCHEDULED']);
 
 function ItemLog({ itemId, publishable, connected }: { itemId: string; publishable: boolean; connected: boolean }) {
   const { t } = useTranslation();
@@ -52,6 +56,7 @@ export function PublicationsPage() {
   const { t, i18n } = useTranslation();
   const { itemId } = useParams();
   const navigate = useNavigate();
+  const { can } = useSession();
   const { data, loading, error, refetch } = useQuery(PUBLICATIONS_OVERVIEW_QUERY, { fetchPolicy: 'cache-and-network' });
 
   const rows = useMemo(() => {
@@ -72,16 +77,7 @@ export function PublicationsPage() {
   return (
     <>
       <PageHeader title={t('publications.title')} description={t('publications.subtitle')} />
-      <Card withBorder radius="md" padding="md" mb="lg">
-        <Text size="sm" fw={600} mb="xs">{t('publications.channelsTitle')}</Text>
-        <Group gap="xs">
-          {data.publishingChannels.map((c) => (
-            <Badge key={c.channelId} variant={c.connector ? 'light' : 'outline'} color={c.connector ? (c.connectionStatus === 'active' ? 'teal' : 'red') : 'gray'}>
-              {t(`channels.${c.channel}`, { defaultValue: c.channel })} · {c.connector ? t(`publications.connectors.${c.connector}`, { defaultValue: c.connector }) : t('publications.noConnector')}
-            </Badge>
-          ))}
-        </Group>
-      </Card>
+      <ChannelConnections channels={data.publishingChannels} canConnect={can('content:publish')} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Card withBorder radius="md" padding="xs">
@@ -94,7 +90,11 @@ export function PublicationsPage() {
                     active={item.id === itemId}
                     onClick={() => void navigate(`/publications/${item.id}`)}
                     label={item.title}
-                    description={`${t(`channels.${item.channel}`, { defaultValue: item.channel })} · ${formatDateTime(publication?.updatedAt ?? item.updatedAt, i18n.language)}`}
+                    description={`${t(`channels.${item.channel}`, { defaultValue: item.channel })} · ${
+                      WAITING.has(item.status) && item.scheduledAt
+                        ? t('publications.scheduledFor', { date: formatDateTime(item.scheduledAt, i18n.language) })
+                        : formatDateTime(publication?.updatedAt ?? item.updatedAt, i18n.language)
+                    }`}
                     rightSection={publication ? <PublicationStatusBadge status={publication.status} /> : <Badge variant="outline" color="gray">{t(`contentStatus.${item.status}`, { defaultValue: item.status })}</Badge>}
                   />
                 ))}

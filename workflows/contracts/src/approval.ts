@@ -9,6 +9,10 @@ export const APPROVE_SIGNAL = 'approve';
 export const REQUEST_CHANGES_SIGNAL = 'requestChanges';
 export const REGENERATE_SIGNAL = 'regenerate';
 export const COMMENT_SIGNAL = 'comment';
+/** A new round was opened for the item (no payload): a workflow waiting for the slot's time takes it up. */
+export const REVIEW_OPENED_SIGNAL = 'reviewOpened';
+/** The item's slot was moved (no payload): a workflow waiting for the slot's time reads it again. */
+export const SLOT_RESCHEDULED_SIGNAL = 'slotRescheduled';
 /** Query returning ApprovalState. */
 export const APPROVAL_STATE_QUERY = 'approvalState';
 
@@ -56,6 +60,11 @@ export interface ApprovalWorkflowInput {
   reminderAfterHours: number[];
   /** hours after a round opens at which it expires */
   expireAfterHours: number;
+  /**
+   * Signals received while the workflow waited for the slot's time when the
+   * item went back to review: the next run (continued as new) acts on them.
+   */
+  carried?: Array<ApprovalSignal & { kind: 'approve' | 'requestChanges' | 'regenerate' | 'comment' }>;
 }
 
 /** Every signal carries an id: a signal delivered twice acts once. */
@@ -71,7 +80,8 @@ export interface ApprovalSignal {
 export type ApprovalOutcomeStatus = 'approved' | 'auto_approved' | 'changes_requested' | 'expired' | 'not_in_review';
 
 export interface ApprovalState {
-  status: 'opening' | 'pending' | ApprovalOutcomeStatus;
+  /** 'awaiting_slot': approved, it waits for its slot's time to be published */
+  status: 'opening' | 'pending' | 'awaiting_slot' | ApprovalOutcomeStatus;
   approvalId: string | null;
   version: number | null;
   round: number;
@@ -80,6 +90,22 @@ export interface ApprovalState {
   openedAt: string | null;
   expiresAt: string | null;
   nextReminderAt: string | null;
+  /** while it waits: the slot's time it will be published at (workflow time); absent before */
+  publishAt?: string | null;
+}
+
+/**
+ * What became of an approved item at its slot's time: published (or refused
+ * by its provider: 'failed', in the publication log), already published by
+ * another path, no connector for its channel, no slot (published by hand),
+ * withdrawn from publication before its time, or an error left for a person.
+ */
+export interface SlotPublication {
+  status: 'sent' | 'failed' | 'already_published' | 'no_connector' | 'no_slot' | 'withdrawn' | 'error';
+  /** workflow time of the decision */
+  at: string;
+  publicationId: string | null;
+  error?: string;
 }
 
 export interface ApprovalOutcome {
@@ -87,6 +113,8 @@ export interface ApprovalOutcome {
   approvalId: string | null;
   rounds: number;
   remindersSent: number;
+  /** approved items (and items approved in auto mode) wait for their slot: what came of it */
+  publication?: SlotPublication;
 }
 
 /** A live event on approvalTopic(tenantId). */

@@ -11,12 +11,13 @@ import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTenant } from '@ensemble/db/orm';
 import { isAppError } from '@ensemble/tenancy/errors';
-import type { ObjectStorage } from '@ensemble/storage/storage';
+import { configuredStorage, type ObjectStorage } from '@ensemble/storage/storage';
 import { crawlSite, decodeHtml, normaliseCrawlUrl, type CrawlOptions, type CrawlProgress } from '@ensemble/ingest/crawl';
 import { extractPdf } from '@ensemble/ingest/pdf';
 import { safeFetch, type SafeFetch } from '@ensemble/ingest/safe-fetch';
-import { transcribeOffline } from '@ensemble/ingest/speech';
-import { mediaStorage, readMediaFile } from '@ensemble/subgraph-content/media/media.service';
+import { createDbAiRouter } from '@ensemble/ai/catalogue';
+import type { AiRouter, AiTranscription } from '@ensemble/ai/router';
+import { readMediaFile } from '@ensemble/subgraph-content/media/media.service';
 import {
   beginIngestion,
   completeSource,
@@ -42,13 +43,6 @@ export interface ProgressPublisher {
   publish(topic: string, data: unknown): Promise<void>;
 }
 
-export interface Transcript {
-  text: string;
-  engine: string;
-  language: string;
-  durationSeconds?: number;
-}
-
 export interface OnboardingActivityDeps {
   orm: MikroORM;
   /** publishes on the tenants subgraph's channel (ONBOARDING_PUBSUB_CHANNEL) */
@@ -57,8 +51,8 @@ export interface OnboardingActivityDeps {
   storage?: ObjectStorage;
   /** the SSRF-safe fetcher (tests route a public name to a local server through its dial seam) */
   fetch?: SafeFetch;
-  /** speech to text (default: the offline engine) */
-  transcribe?: (audio: Buffer, options: { locale: string }) => Promise<Transcript>;
+  /** speech to text through the route of task speech_to_text (default: the router over the database's catalogue) */
+  ai?: Pick<AiRouter, 'transcribe'>;
   /** crawl caps (defaults: 15 pages, depth 2, 2 MB a page, 90 s) */
   crawl?: Pick<CrawlOptions, 'maxPages' | 'maxDepth' | 'maxBytesPerPage' | 'timeBudgetMs'>;
   /** PDF limits (defaults: the ingest package's) */
@@ -99,9 +93,9 @@ export function pdfSections(text: string, pages: number, headings: string[]): So
 }
 
 export function createOnboardingActivities(deps: OnboardingActivityDeps) {
-  const storage = () => deps.storage ?? mediaStorage();
+  const storage = () => deps.storage ?? configuredStorage();
   const fetcher = deps.fetch ?? safeFetch;
-  const transcribe = deps.transcribe ?? ((audio: Buffer, options: { locale: string }) => transcribeOffline(audio, options));
+  const ai = deps.ai ?? createDbAiRouter(deps.orm);
   const crawlCaps = { ...DEFAULT_CRAWL, ...deps.crawl };
 
   const announce = async (ref: { tenantId: string; sessionId: string }, sourceId: string | null, stage: OnboardingProgressEvent['stage']) => {
@@ -203,7 +197,15 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
       }
     },
 
-    /** A recording: speech to text in its language (offline engine; no engine for the language: a clear BAD_USER_INPUT). */
+    /**
+     * A recording: speech to text in its language through the client's
+     * speech_to_text route (cloud models first, the offline engine last); the
+     * summary names the model that answered and its ai_call row. No model for
+     * the language: a clear BAD_USER_INPUT. Not charged in credits: like the
+     * crawl and the PDFs, reading the sources is part of setting the
+     * workspace up, before the client has a brand to spend credits on; the
+     * call is still recorded in ai_call like every AI call.
+     */
     async transcribeOnboardingAudio(ref: SourceRef): Promise<SourceOutcome> {
       try {
         const source = await open(ref);
@@ -212,9 +214,9 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
         const file = await readUpload(ref, source);
         await stage(ref, 'transcribing', { file: file.filename, language: source.language });
         const beat = setInterval(() => heartbeat({ transcribing: file.filename }), 5_000);
-        let transcript: Transcript;
+        let transcript: AiTranscription;
         try {
-          transcript = await transcribe(file.body, { locale: source.language });
+          transcript = await ai.transcribe({ tenantId: ref.tenantId, audio: file.body, locale: source.language, name: file.filename.replace(/\.[^.]*$/, '') || 'recording' });
         } finally {
           clearInterval(beat);
         }
@@ -223,7 +225,17 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
         }
         return await complete(ref, {
           document: { name: file.filename, sections: [{ text: transcript.text, headings: [], lang: transcript.language }] },
-          summary: { engine: transcript.engine, language: transcript.language, characters: transcript.text.length, ...(transcript.durationSeconds ? { durationSeconds: transcript.durationSeconds } : {}) },
+          summary: {
+            engine: transcript.engine,
+            language: transcript.language,
+            characters: transcript.text.length,
+            ...(transcript.durationSeconds ? { durationSeconds: transcript.durationSeconds } : {}),
+            model: transcript.model.code,
+            provider: transcript.model.providerCode,
+            offline: transcript.model.offline,
+            fallback: transcript.fallbackUsed,
+            aiCallId: transcript.callId,
+          },
         });
       } catch (error) {
         throw asFailure(error);

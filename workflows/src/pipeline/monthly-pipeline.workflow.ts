@@ -22,6 +22,7 @@ import {
   type PipelineStepName,
 } from '@ensemble/workflow-contracts/pipeline';
 import type { PipelineActivities, RunRef, SlotOutcome } from './monthly-pipeline.activities.ts';
+import { PUBLISH_AT_SLOT_PATCH } from '../approval/approval.workflow.ts';
 
 export const progressQuery = defineQuery<PipelineProgress>(PROGRESS_QUERY);
 /** A person asks to run the failed step again (the steps before it are kept). */
@@ -41,9 +42,25 @@ const steps = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
+// Publication waits out the lease of an attempt a killed worker left (90 s,
+// retried right after it ends) and a crash can strike again meanwhile: more
+// attempts than the other steps before the run stops and waits for a person.
+const publishing = proxyActivities<Pick<PipelineActivities, 'publication'>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
 // One slot = one model call; give real providers time, retry a little longer.
 const generation = proxyActivities<Pick<PipelineActivities, 'generateSlot'>>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: HEARTBEAT,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+// A batch of slots in one activity: its model calls run at once.
+const generationBatch = proxyActivities<Pick<PipelineActivities, 'generateSlots'>>({
+  startToCloseTimeout: '15 minutes',
   heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
 });
@@ -64,7 +81,8 @@ const GENERATION_PARALLELISM = 4;
 /**
  * Starts the approval workflow (W2) of every item the generation step made,
  * abandoned by the pipeline so it outlives the run. One that already runs is
- * kept; an auto-approved item's workflow ends at once.
+ * kept; an approved item's (auto mode's) workflow waits for the slot's time
+ * and publishes it then.
  */
 async function startApprovalWorkflows(tenantId: string, outcomes: SlotOutcome[]): Promise<void> {
   const itemIds = [...new Set(outcomes.flatMap((o) => (o.itemId ? [o.itemId] : [])))];
@@ -105,6 +123,8 @@ export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Prom
 
   let run: RunRef | null = null;
   let plan: { slotIds: string[] } | null = null;
+  let generated: SlotOutcome[] = [];
+  let approvalsAfterPublication = false;
   const work: Array<[PipelineStepName, () => Promise<void>]> = [
     ['session', async () => {
       run = (await steps.session({ ...input, workflowId })).run;
@@ -117,15 +137,33 @@ export async function monthlyPipelineWorkflow(input: MonthlyPipelineInput): Prom
       await steps.beginStep(run!, 'generation');
       const slotIds = plan!.slotIds;
       const outcomes: SlotOutcome[] = [];
+      // One activity per batch (patched: older runs had one per slot): the
+      // orchestration of a slot cost more than its generation at scale.
+      const perBatch = patched('generation-one-activity-per-batch');
       for (let i = 0; i < slotIds.length; i += GENERATION_PARALLELISM) {
         const batch = slotIds.slice(i, i + GENERATION_PARALLELISM);
-        outcomes.push(...(await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
+        outcomes.push(...(perBatch
+          ? await generationBatch.generateSlots(run!, batch)
+          : await Promise.all(batch.map((slotId) => generation.generateSlot(run!, slotId)))));
       }
       await steps.completeGeneration(run!, outcomes);
+      generated = outcomes;
       // W2: each generated item gets its approval workflow (patched: older runs had none).
-      if (patched('approval-workflow-per-item')) await startApprovalWorkflows(input.tenantId, outcomes);
+      if (patched('approval-workflow-per-item')) {
+        // Since they publish at the slots' times, they start after this run's publication step
+        // (which publishes what is due already): the two never race for the same item.
+        approvalsAfterPublication = patched(PUBLISH_AT_SLOT_PATCH);
+        if (!approvalsAfterPublication) await startApprovalWorkflows(input.tenantId, outcomes);
+      }
     }],
-    ['publication', async () => { await steps.publication(run!); }],
+    ['publication', async () => {
+      const settled = await publishing.publication(run!);
+      if (approvalsAfterPublication) {
+        // An item the step settled (published, or due and tried) has nothing left to wait for (patched: the first runs started one for every item).
+        const out = patched('approvals-only-for-unsettled') ? new Set(settled?.settledItemIds ?? []) : new Set<string>();
+        await startApprovalWorkflows(input.tenantId, generated.filter((o) => !o.itemId || !out.has(o.itemId)));
+      }
+    }],
     ['analytics', async () => { await steps.analytics(run!); }],
   ];
 

@@ -1,12 +1,13 @@
 // W1: one Temporal Schedule per client, firing on the 1st at 06:00 in the
 // client's own time zone (Temporal applies the zone, summer time included).
-// Registered by the worker at start, idempotently: an existing schedule is
-// brought to the client's current time zone.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+// Registered by the worker at start, idempotently (schedules.ts): an existing
+// schedule is brought to the client's current time zone.
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTenant, withoutTenant } from '@ensemble/db/orm';
 import { Tenant } from '@ensemble/db/tenants/tenant.entity';
 import { MONTHLY_PIPELINE_STARTER_WORKFLOW, MONTHLY_SCHEDULE_AT, TASK_QUEUE, monthlyScheduleId } from '@ensemble/workflow-contracts/pipeline';
+import { ensureSchedule } from '../schedules.ts';
 import type { monthlyPipelineStarterWorkflow } from './monthly-pipeline-starter.workflow.ts';
 
 export interface ScheduledClient {
@@ -43,21 +44,8 @@ export async function activeClients(orm: MikroORM): Promise<ScheduledClient[]> {
   return clients;
 }
 
-export async function ensureMonthlySchedule(temporal: Client, client: ScheduledClient, taskQueue?: string): Promise<'created' | 'updated'> {
-  const wanted = monthlySchedule(client, taskQueue);
-  try {
-    await temporal.schedule.create(wanted);
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await temporal.schedule.getHandle(wanted.scheduleId).update((previous) => ({
-      ...previous,
-      spec: wanted.spec,
-      action: wanted.action,
-      policies: { ...previous.policies, ...wanted.policies },
-    }));
-    return 'updated';
-  }
+export function ensureMonthlySchedule(temporal: Client, client: ScheduledClient, taskQueue?: string): Promise<'created' | 'updated'> {
+  return ensureSchedule(temporal, monthlySchedule(client, taskQueue));
 }
 
 export async function ensureMonthlySchedules(temporal: Client, orm: MikroORM, taskQueue?: string): Promise<number> {

@@ -11,7 +11,7 @@ import { endpointsFromEnv } from '@ensemble/subgraph-content/connectors/endpoint
 import { smtpConnector } from '@ensemble/subgraph-content/connectors/smtp.connector';
 import { captureSource, dueSources, type DueSource, type TenantRunner } from '@ensemble/subgraph-content/watch/watch-capture.service';
 import { emailPendingAlerts, tenantsWithPendingAlerts } from '@ensemble/subgraph-content/watch/watch-alert-email.service';
-import { watchFetcherFromEnv } from '@ensemble/subgraph-content/watch/watch-fetcher';
+import { fetcherFromEnv } from '@ensemble/subgraph-content/egress/test-routes';
 import { SWEEP_MAX_SOURCES, type AlertMailResult, type CaptureRequest, type CaptureResult } from '@ensemble/workflow-contracts/watch';
 
 export interface WatchActivityDeps {
@@ -36,7 +36,7 @@ async function acrossTenants<T>(orm: MikroORM, fn: (em: EntityManager) => Promis
 export function createWatchActivities(deps: WatchActivityDeps) {
   const now = deps.now ?? (() => new Date());
   // Built now, so a misconfiguration (test routes outside NODE_ENV=test) stops the worker at start.
-  const fetcher = deps.fetch ?? watchFetcherFromEnv();
+  const fetcher = deps.fetch ?? fetcherFromEnv();
   const smtp = deps.smtp ?? smtpConnector(endpointsFromEnv());
   const runAs = (tenantId: string): TenantRunner => (fn) => withTenant(deps.orm, tenantId, null, ({ em }) => fn(em));
   return {

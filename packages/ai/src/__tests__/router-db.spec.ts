@@ -4,6 +4,7 @@
 // its tokens, cost, credits, outcome and the attempt it fell back from; the
 // reservation is settled once with the credits used, or voided when no model
 // answered; the plan and the client's choice decide which models are tried.
+// Speech to text takes the same path, charged per minute of audio.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -11,11 +12,13 @@ import { appUrl } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
+import { speakEnglish, wordsHeard } from '@ensemble/testing/speech';
 import { newId } from '@ensemble/tenancy/ids';
 import { getBalance, reserveCredits, settleReservation, voidReservation } from '@ensemble/subgraph-billing/credits/credit-ledger.service';
-import { createDbAiRouter } from '../catalogue.ts';
+import { createCatalogue, createDbAiRouter } from '../catalogue.ts';
 import { ledgerCreditHooks } from '../ledger-credits.ts';
 import { buildGenerationPrompt } from '../prompt.ts';
+import { createAiRouter, type AiCallRecord } from '../router.ts';
 import { createKeyring, encryptSecret, generateMasterKey, providerKeyContext } from '../secrets.ts';
 import { startWireServer, type WireServer } from './wire-server.ts';
 
@@ -178,4 +181,72 @@ describe('the router over the catalogue and the ledger', () => {
     expect(first).toMatchObject({ model: 'gpt-4.1', outcome: 'refused' });
     expect(first.error).toMatch(/^bad_key: the stored key of OpenAI \(openai\) cannot be read: .*master key/);
   });
+});
+
+describe('a worker killed between the settlement and the call record', () => {
+  it("keeps the answer's call: written once, in the settlement's transaction, with what was charged", async () => {
+    await route('generation', ['gpt-4.1', 'claude-sonnet-4-5', 'offline-writer']);
+    wire.script('openai', { kind: 'status', status: 500, message: 'boom' });
+    wire.script('anthropic', { kind: 'ok', text: '# Le levain\n\nVingt heures de patience.', inputTokens: 1200, outputTokens: 300 });
+    const catalogue = createCatalogue(orm, { keyring: () => keyring });
+    let lost: AiCallRecord | null = null;
+    // The worker dies once the settlement has committed: the router's own write of the answer never runs.
+    const router = createAiRouter({
+      ...catalogue,
+      timeoutMs: 3_000,
+      recordCall: async (call) => {
+        if (call.outcome === 'ok' || call.outcome === 'fallback') {
+          lost = call;
+          throw new Error('worker killed');
+        }
+        await catalogue.recordCall(call);
+      },
+    });
+    const key = `test:generation:${newId()}`;
+    await expect(router.generate({ tenantId: T.bakery, task: 'generation', prompt: prompt(), maxTokens: 450 }, ledgerCreditHooks(orm, ledger, { tenantId: T.bakery, idempotencyKey: key })))
+      .rejects.toThrow('worker killed');
+
+    const [res] = await reservation(key);
+    expect(res).toMatchObject({ status: 'settled', settled_amount: '1' });
+    const answer = lost as AiCallRecord | null;
+    expect(answer).not.toBeNull();
+    const rows = (await calls(T.bakery)).filter((r) => r.reservation_id === res.id);
+    expect(rows.map((r) => [r.model, r.outcome, r.credits])).toEqual([['gpt-4.1', 'error', '0'], ['claude-sonnet-4-5', 'fallback', '1']]);
+    expect(rows[1]).toMatchObject({ id: answer!.id, fallback_from: rows[0].id, input_tokens: 1200, output_tokens: 300, cost_minor: '1', error: null });
+
+    // Without the crash the router writes the record after the settlement: it finds it there and leaves it as it is.
+    await catalogue.recordCall({ ...answer!, credits: 0 });
+    const again = (await calls(T.bakery)).filter((r) => r.reservation_id === res.id);
+    expect(again).toEqual(rows);
+  });
+});
+
+describe('speech to text over the catalogue and the ledger', () => {
+  it('reserves for the 10-minute limit, falls from a rate-limited Whisper to pocketsphinx, records audio seconds and charges per started minute', async () => {
+    // The seeded route: Whisper first, the offline engine last.
+    const seeded = (await admin.query(`select m.code from tenants.ai_route r join tenants.ai_model m on m.id = r.model_id where r.task = 'speech_to_text' order by r.position`)).rows;
+    expect(seeded.map((r) => r.code)).toEqual(['whisper-1', 'offline-transcriber']);
+    wire.script('openai', { kind: 'status', status: 429, headers: { 'retry-after': '30' }, message: 'Rate limit reached for whisper-1' });
+    const audio = await speakEnglish('We sell fresh bread, coffee and cake to the people in the town every morning.');
+    const before = await balance(T.bakery);
+    const key = `test:stt:${newId()}`;
+    const router = createDbAiRouter(orm, { keyring: () => keyring, transcriptionTimeoutMs: 60_000 });
+    const out = await router.transcribe({ tenantId: T.bakery, audio, locale: 'en-US', name: 'note' }, ledgerCreditHooks(orm, ledger, { tenantId: T.bakery, idempotencyKey: key }));
+
+    expect(out).toMatchObject({ engine: 'pocketsphinx', model: { code: 'offline-transcriber', offline: true }, fallbackUsed: true, credits: 1 });
+    expect(wordsHeard(out.text, ['bread', 'coffee', 'cake', 'people', 'town', 'morning']).length, out.text).toBeGreaterThanOrEqual(3);
+    expect(wire.requests.map((r) => [r.path, r.file?.name])).toEqual([['/openai/v1/audio/transcriptions', 'note.wav']]);
+    // speech_to_text, standard tier: 1 credit per started minute; held for 10 minutes, settled for one.
+    const [res] = await reservation(key);
+    expect(res).toMatchObject({ status: 'settled', amount: '10', settled_amount: '1' });
+    expect((await balance(T.bakery)).consumed - before.consumed).toBe(1);
+
+    const { rows } = await admin.query(
+      `select c.id, m.code as model, c.outcome, c.audio_seconds::float as audio_seconds, c.credits, c.fallback_from, c.reservation_id, c.error
+         from tenants.ai_call c join tenants.ai_model m on m.id = c.model_id where c.tenant_id = $1 and c.task = 'speech_to_text' order by c.id`, [T.bakery]);
+    expect(rows).toEqual([
+      { id: expect.any(String), model: 'whisper-1', outcome: 'refused', audio_seconds: null, credits: '0', fallback_from: null, reservation_id: res.id, error: expect.stringMatching(/^rate_limited: OpenAI \(openai\) is rate limiting \(HTTP 429, retry after 30000 ms\)/) },
+      { id: out.callId, model: 'offline-transcriber', outcome: 'fallback', audio_seconds: out.durationSeconds, credits: '1', fallback_from: rows[0]!.id, reservation_id: res.id, error: null },
+    ]);
+  }, 120_000);
 });

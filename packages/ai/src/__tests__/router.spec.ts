@@ -5,14 +5,14 @@
 // attempt recorded; credits reserved once, settled once or released.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@ensemble/tenancy/errors';
-import { createAiRouter, splitTitle, type AiCallRecord, type AiModelCandidate, type AiRouterDeps, type CreditHooks, type CreditReservation, type RoutePlan } from '../router.ts';
+import { createAiRouter, splitTitle } from '../router.ts';
 import type { AiPrompt, ProviderKind, StreamEvent } from '../providers/provider.ts';
 import { retryAfterMs } from '../providers/provider.ts';
+import { routerKit, type Harness } from './router-harness.ts';
 import { startWireServer, type WireServer } from './wire-server.ts';
 
 let wire: WireServer;
-const TENANT = '0190a5f4-0000-7000-8000-00000000c11e';
-const KEYS: Record<string, string> = {};
+const { KEYS, TENANT, model, harness } = routerKit(() => wire);
 
 beforeAll(async () => {
   wire = await startWireServer();
@@ -22,76 +22,11 @@ afterAll(async () => {
 });
 afterEach(() => wire.reset());
 
-let seq = 0;
-function model(providerKind: ProviderKind, prefix: string, code: string, extra: Partial<AiModelCandidate> = {}): AiModelCandidate {
-  seq += 1;
-  const dialect = providerKind === 'anthropic' ? 'anthropic' : providerKind === 'mistral' ? 'mistral' : 'openai';
-  const providerId = `prov-${prefix}`;
-  KEYS[providerId] = `sk-test-${prefix}-0123456789`;
-  return {
-    modelId: `model-${seq}-${code}`,
-    modelCode: code,
-    modelName: code.toUpperCase(),
-    tier: 'standard',
-    active: true,
-    inputPricePerMtokMinor: 100,
-    outputPricePerMtokMinor: 500,
-    currency: 'USD',
-    capabilities: ['text'],
-    provider: { id: providerId, code: prefix, kind: providerKind, name: `Provider ${prefix}`, baseUrl: providerKind === 'offline' ? null : wire.baseUrl(prefix, dialect), active: true, hasKey: providerKind !== 'offline' },
-    creditRate: { inputPerMtok: 60_000, outputPerMtok: 300_000 },
-    ...extra,
-  };
-}
-
 const PROMPT: AiPrompt = {
   system: 'You write for Maison Lumière.',
   messages: [{ role: 'user', content: 'Write a short post about sourdough.' }],
   grounding: { dna: { identity: { name: 'Maison Lumière' }, locale: 'en' }, brief: { topic: 'sourdough' }, channel: 'LINKEDIN', locale: 'en', seed: 'seed-1' },
 };
-
-interface Harness {
-  deps: AiRouterDeps;
-  calls: AiCallRecord[];
-  credits: CreditHooks & { reserved: CreditReservation[]; settled: Array<{ id: string; credits: number }>; released: string[] };
-  sleeps: number[];
-}
-
-function harness(chain: AiModelCandidate[], options: { allowed?: string[]; preferred?: AiModelCandidate | null; timeoutMs?: number; keys?: Record<string, string | null> } = {}): Harness {
-  const calls: AiCallRecord[] = [];
-  const sleeps: number[] = [];
-  const reserved: CreditReservation[] = [];
-  const settled: Array<{ id: string; credits: number }> = [];
-  const released: string[] = [];
-  const plan: RoutePlan = { chain, preferred: options.preferred ?? null, allowedModelIds: options.allowed ? new Set(options.allowed) : null };
-  const credits = {
-    reserved, settled, released,
-    async reserve({ amount }: { amount: number }) {
-      const r = { reservationId: `res-${reserved.length + 1}`, amount };
-      reserved.push(r);
-      return r;
-    },
-    async settle(reservation: CreditReservation, { credits: used }: { credits: number }) {
-      settled.push({ id: reservation.reservationId, credits: used });
-      return used;
-    },
-    async release(reservation: CreditReservation) {
-      released.push(reservation.reservationId);
-    },
-  };
-  return {
-    calls, sleeps, credits,
-    deps: {
-      loadRoute: async () => plan,
-      loadProviderKey: async (providerId) => (options.keys && providerId in options.keys ? options.keys[providerId]! : KEYS[providerId] ?? null),
-      recordCall: async (call) => { calls.push(call); },
-      credits,
-      timeoutMs: options.timeoutMs ?? 5_000,
-      maxRetryAfterMs: 1_500,
-      sleep: async (ms) => { sleeps.push(ms); },
-    },
-  };
-}
 
 function generate(h: Harness, extra: { stream?: boolean; onEvent?: (e: StreamEvent) => void; preferredModelId?: string } = {}) {
   return createAiRouter(h.deps).generate({ tenantId: TENANT, task: 'generation', prompt: PROMPT, maxTokens: 400, ...extra });
@@ -145,6 +80,8 @@ describe('providers through their client libraries', () => {
         expect(h.calls).toHaveLength(1);
         expect(h.calls[0]).toMatchObject({ tenantId: TENANT, task: 'generation', modelId: m.modelId, providerCode: prefix, inputTokens: 120, outputTokens: 40, costMinor: 1, credits: 20, outcome: 'ok', fallbackFrom: null, error: null, reservationId: 'res-1' });
         expect(h.credits.settled).toEqual([{ id: 'res-1', credits: 20 }]);
+        // The settle hook was given the very record the router wrote after it (to commit it with the charge).
+        expect(h.credits.settledCalls).toEqual([h.calls[0]]);
         expect(h.credits.released).toEqual([]);
       });
     }
@@ -290,6 +227,18 @@ describe('which models a request may use', () => {
     expect(wire.requests).toHaveLength(0);
   });
 
+  it('calls a keyless OpenAI-compatible server (an empty key was saved for it) with no Authorization header', async () => {
+    const m = model('openai_compatible', 'vllm', 'llama-keyless');
+    const out = await generate(harness([m], { keys: { [m.provider.id]: '' } }));
+    expect(out.model.code).toBe('llama-keyless');
+    expect(wire.requests).toHaveLength(1);
+    expect(wire.requests[0]!.headers).not.toHaveProperty('authorization');
+    // Once a key is saved, it goes as a bearer token.
+    wire.reset();
+    await generate(harness([m]));
+    expect(wire.requests[0]!.headers['authorization']).toBe(`Bearer ${KEYS[m.provider.id]}`);
+  });
+
   it('refuses clearly when no model of the route may be used, before reserving anything', async () => {
     const m = model('openai', 'openai', 'gpt-a');
     const h = harness([m], { allowed: [] });
@@ -308,6 +257,9 @@ describe('which models a request may use', () => {
     expect(h.credits.reserved[0]!.amount).toBeGreaterThanOrEqual(600);
     expect(out.credits).toBe(1);
     expect(h.credits.settled).toEqual([{ id: 'res-1', credits: 1 }]);
+    // The answer's record, as settled, names the failed attempt it followed.
+    expect(h.credits.settledCalls).toEqual([h.calls[1]]);
+    expect(h.credits.settledCalls[0]).toMatchObject({ id: out.callId, fallbackFrom: h.calls[0]!.id, outcome: 'fallback', credits: 1 });
   });
 
   it('rejects bad requests before doing anything', async () => {

@@ -2,6 +2,8 @@
 //   /<name>/v1/chat/completions  OpenAI chat completions (and OpenAI-compatible servers)
 //   /mistral/v1/chat/completions Mistral chat completions
 //   /<name>/v1/messages          Anthropic messages
+//   /<name>/v1/audio/transcriptions OpenAI (and Mistral) speech to text: a
+//                                multipart/form-data request, a JSON answer
 // JSON answers, and server-sent events when the request asks to stream, as
 // each provider sends them. Each path prefix has a queue of scripted replies
 // (success, an HTTP error with headers, a hang, a stall mid-stream); with an
@@ -10,7 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 
 export type Reply =
-  | { kind: 'ok'; text: string; inputTokens?: number; outputTokens?: number; omitUsage?: boolean }
+  /** a transcription answers with `seconds` of audio, or with tokens when inputTokens is set */
+  | { kind: 'ok'; text: string; inputTokens?: number; outputTokens?: number; omitUsage?: boolean; seconds?: number }
   | { kind: 'status'; status: number; headers?: Record<string, string>; message?: string }
   /** accepts the request and never answers */
   | { kind: 'hang' }
@@ -21,7 +24,10 @@ export interface RecordedRequest {
   prefix: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
+  /** the JSON body, or a multipart form's text fields */
   body: Record<string, unknown>;
+  /** the uploaded file of a multipart form */
+  file?: { name: string; type: string; bytes: Buffer };
 }
 
 export interface WireServer {
@@ -60,6 +66,20 @@ function errorBody(dialect: Dialect, status: number, message: string): unknown {
   }
   if (dialect === 'mistral') return { object: 'error', message, type: status === 401 ? 'unauthorized' : 'invalid_request_error', param: null, code: String(status) };
   return { error: { message, type: status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_request_error' : 'server_error', param: null, code: status === 401 ? 'invalid_api_key' : null } };
+}
+
+function transcriptionJson(dialect: Dialect, model: string, language: string | null, reply: Extract<Reply, { kind: 'ok' }>): unknown {
+  if (dialect === 'mistral') {
+    return {
+      model, text: reply.text, language, segments: [],
+      usage: { prompt_audio_seconds: reply.seconds ?? 5, prompt_tokens: reply.inputTokens ?? 0, completion_tokens: reply.outputTokens ?? 0, total_tokens: (reply.inputTokens ?? 0) + (reply.outputTokens ?? 0) },
+    };
+  }
+  if (reply.omitUsage) return { text: reply.text };
+  const usage = reply.inputTokens !== undefined
+    ? { type: 'tokens', input_tokens: reply.inputTokens, output_tokens: reply.outputTokens ?? 0, total_tokens: reply.inputTokens + (reply.outputTokens ?? 0), input_token_details: { audio_tokens: reply.inputTokens, text_tokens: 0 } }
+    : { type: 'duration', seconds: reply.seconds ?? 5 };
+  return { text: reply.text, usage };
 }
 
 function okJson(dialect: Dialect, model: string, reply: Extract<Reply, { kind: 'ok' }>): unknown {
@@ -127,21 +147,35 @@ export async function startWireServer(portRange: [number, number] = [56300, 5639
     const chunksIn: Buffer[] = [];
     for await (const c of req) chunksIn.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = /^\/([a-z0-9_-]+)\/v1\/(chat\/completions|messages)$/.exec(url.pathname);
+    const match = /^\/([a-z0-9_-]+)\/v1\/(chat\/completions|messages|audio\/transcriptions)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${url.pathname}` } }));
       return;
     }
     const prefix = match[1]!;
     const dialect: Dialect = match[2] === 'messages' ? 'anthropic' : prefix === 'mistral' ? 'mistral' : 'openai';
+    const transcription = match[2] === 'audio/transcriptions';
     let body: Record<string, unknown> = {};
+    let file: RecordedRequest['file'];
     try {
-      body = JSON.parse(Buffer.concat(chunksIn).toString('utf8') || '{}') as Record<string, unknown>;
-    } catch {
-      res.writeHead(400).end();
+      if (transcription) {
+        // The multipart wire format, parsed by the platform's own form-data reader (undici).
+        const form = await new Request(`http://localhost${url.pathname}`, {
+          method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: Buffer.concat(chunksIn),
+        }).formData();
+        for (const [name, value] of form.entries()) {
+          if (typeof value === 'string') body[name] = value;
+          else file = { name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) };
+        }
+        if (!file || typeof body['model'] !== 'string') throw new Error('a transcription needs a file and a model');
+      } else {
+        body = JSON.parse(Buffer.concat(chunksIn).toString('utf8') || '{}') as Record<string, unknown>;
+      }
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody(dialect, 400, (error as Error).message)));
       return;
     }
-    requests.push({ prefix, path: url.pathname, headers: { ...req.headers }, body });
+    requests.push({ prefix, path: url.pathname, headers: { ...req.headers }, body, ...(file ? { file } : {}) });
     const reply: Reply = queues.get(prefix)?.shift() ?? { kind: 'ok', text: `# Default from ${prefix}\n\nA plain answer.` };
     const model = typeof body['model'] === 'string' ? body['model'] : 'unknown';
     if (reply.kind === 'hang') {
@@ -159,6 +193,11 @@ export async function startWireServer(portRange: [number, number] = [56300, 5639
       return;
     }
     const usage = reply.omitUsage ? null : { input: reply.inputTokens ?? 11, output: reply.outputTokens ?? 7 };
+    if (transcription) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(transcriptionJson(dialect, model, typeof body['language'] === 'string' ? body['language'] : null, reply)));
+      return;
+    }
     if (body['stream'] === true) {
       stream(res, dialect, model, body, reply.text, usage, false);
       return;

@@ -5,8 +5,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import {
   ProviderCallError,
   errorForStatus,
-  estimateTokenCount,
-  promptText,
+  remoteAnswer,
   scrub,
   type CompletionRequest,
   type CompletionResult,
@@ -49,15 +48,7 @@ export function createAnthropicProvider(config: ProviderConfig): ProviderAdapter
         if (!request.stream) {
           const message = await client.messages.create({ ...params, stream: false }, options);
           const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
-          if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) returned no text`);
-          return {
-            text,
-            inputTokens: message.usage?.input_tokens ?? estimateTokenCount(promptText(request.prompt)),
-            outputTokens: message.usage?.output_tokens ?? estimateTokenCount(text),
-            estimatedUsage: !message.usage,
-            offline: false,
-            finishReason: message.stop_reason ?? null,
-          };
+          return remoteAnswer(config, request, { text, inputTokens: message.usage?.input_tokens, outputTokens: message.usage?.output_tokens, finishReason: message.stop_reason, streamed: false });
         }
         const stream = await client.messages.create({ ...params, stream: true }, options);
         let text = '';
@@ -78,17 +69,7 @@ export function createAnthropicProvider(config: ProviderConfig): ProviderAdapter
             finishReason = event.delta.stop_reason ?? finishReason;
           }
         }
-        // The clients end an aborted stream quietly: a cut-off answer is a timeout, not a success.
-        if (request.signal.aborted) throw new ProviderCallError('timeout', `${config.name} (${config.code}) stopped answering mid-stream`);
-        if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) streamed no text`);
-        return {
-          text,
-          inputTokens: inputTokens ?? estimateTokenCount(promptText(request.prompt)),
-          outputTokens: outputTokens ?? estimateTokenCount(text),
-          estimatedUsage: inputTokens === null || outputTokens === null,
-          offline: false,
-          finishReason,
-        };
+        return remoteAnswer(config, request, { text, inputTokens, outputTokens, finishReason, streamed: true });
       } catch (error) {
         throw failure(error, request.signal);
       }

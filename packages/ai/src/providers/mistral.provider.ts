@@ -1,19 +1,22 @@
-// Mistral chat completions through the official `@mistralai/mistralai` client.
+// Mistral chat completions and audio transcriptions (Voxtral) through the
+// official `@mistralai/mistralai` client.
 // The catalogue stores base URLs with their API version ("…/v1", as for
 // OpenAI); this client adds "/v1/…" itself, so the suffix is dropped here.
 import { Mistral } from '@mistralai/mistralai';
+import { speechLanguage } from '@ensemble/ingest/speech';
 import { ConnectionError, MistralError, RequestAbortedError, RequestTimeoutError } from '@mistralai/mistralai/models/errors';
 import type { ContentChunk } from '@mistralai/mistralai/models/components';
 import {
   ProviderCallError,
   errorForStatus,
-  estimateTokenCount,
-  promptText,
+  remoteAnswer,
   scrub,
   type CompletionRequest,
   type CompletionResult,
   type ProviderAdapter,
   type ProviderConfig,
+  type TranscriptionRequest,
+  type TranscriptionResult,
 } from './provider.ts';
 
 export function mistralServerUrl(baseUrl: string): string {
@@ -66,16 +69,9 @@ export function createMistralProvider(config: ProviderConfig): ProviderAdapter {
           const response = await client.chat.complete({ model: request.model, messages, maxTokens: request.maxTokens }, options);
           const choice = response.choices?.[0];
           const text = textOf(choice?.message?.content);
-          if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) returned no text`);
-          const usage = response.usage;
-          return {
-            text,
-            inputTokens: usage?.promptTokens ?? estimateTokenCount(promptText(request.prompt)),
-            outputTokens: usage?.completionTokens ?? estimateTokenCount(text),
-            estimatedUsage: !usage,
-            offline: false,
-            finishReason: choice?.finishReason ?? null,
-          };
+          return remoteAnswer(config, request, {
+            text, inputTokens: response.usage?.promptTokens, outputTokens: response.usage?.completionTokens, finishReason: choice?.finishReason, streamed: false,
+          });
         }
         const stream = await client.chat.stream({ model: request.model, messages, maxTokens: request.maxTokens }, options);
         let text = '';
@@ -91,16 +87,30 @@ export function createMistralProvider(config: ProviderConfig): ProviderAdapter {
           if (choice?.finishReason) finishReason = choice.finishReason;
           if (event.data.usage) usage = event.data.usage;
         }
-        // The clients end an aborted stream quietly: a cut-off answer is a timeout, not a success.
-        if (request.signal.aborted) throw new ProviderCallError('timeout', `${config.name} (${config.code}) stopped answering mid-stream`);
-        if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) streamed no text`);
+        return remoteAnswer(config, request, { text, inputTokens: usage?.promptTokens, outputTokens: usage?.completionTokens, finishReason, streamed: true });
+      } catch (error) {
+        throw failure(error, request.signal);
+      }
+    },
+
+    async transcribe(request: TranscriptionRequest): Promise<TranscriptionResult> {
+      const language = speechLanguage(request.locale);
+      const options = { signal: request.signal, timeoutMs: request.timeoutMs, retries: { strategy: 'none' as const } };
+      try {
+        const response = await client.audio.transcriptions.complete({
+          model: request.model,
+          file: { fileName: request.filename, content: new Blob([new Uint8Array(request.audio)], { type: request.mediaType }) },
+          language,
+        }, options);
+        if (typeof response?.text !== 'string') throw new ProviderCallError('bad_response', `${config.name} (${config.code}) returned no transcript`);
         return {
-          text,
-          inputTokens: usage?.promptTokens ?? estimateTokenCount(promptText(request.prompt)),
-          outputTokens: usage?.completionTokens ?? estimateTokenCount(text),
-          estimatedUsage: !usage,
+          text: response.text.trim(),
+          language: response.language || language,
+          durationSeconds: response.usage?.promptAudioSeconds ?? null,
+          inputTokens: response.usage?.promptTokens ?? 0,
+          outputTokens: response.usage?.completionTokens ?? 0,
+          engine: request.model,
           offline: false,
-          finishReason,
         };
       } catch (error) {
         throw failure(error, request.signal);

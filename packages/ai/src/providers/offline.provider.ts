@@ -1,8 +1,22 @@
-// The built-in offline model behind the same interface as the others. It
-// writes from the client's structured DNA and brief (the prompt's grounding),
-// deterministically, and says in every result that it is the offline model.
+// The built-in offline models behind the same interface as the others. The
+// writer writes from the client's structured DNA and brief (the prompt's
+// grounding), deterministically, and says in every result that it is the
+// offline model. The transcriber is Debian's pocketsphinx (US English) via
+// the ingest package.
+import { isAppError } from '@ensemble/tenancy/errors';
+import { transcribeOffline } from '@ensemble/ingest/speech';
 import { OFFLINE_MODEL_CODE, generateOffline } from '../offline-model.ts';
-import { ProviderCallError, type CompletionRequest, type CompletionResult, type ProviderAdapter, type ProviderConfig } from './provider.ts';
+import {
+  ProviderCallError,
+  type CompletionRequest,
+  type CompletionResult,
+  type ProviderAdapter,
+  type ProviderConfig,
+  type TranscriptionRequest,
+  type TranscriptionResult,
+} from './provider.ts';
+
+export const OFFLINE_TRANSCRIBER_CODE = 'offline-transcriber';
 
 export function createOfflineProvider(config: ProviderConfig): ProviderAdapter {
   return {
@@ -29,6 +43,21 @@ export function createOfflineProvider(config: ProviderConfig): ProviderAdapter {
         offline: true,
         finishReason: 'stop',
       };
+    },
+
+    async transcribe(request: TranscriptionRequest): Promise<TranscriptionResult> {
+      if (request.model !== OFFLINE_TRANSCRIBER_CODE) {
+        throw new ProviderCallError('bad_request', `${config.name} (${config.code}) has no speech model "${request.model}"; it transcribes with ${OFFLINE_TRANSCRIBER_CODE}`);
+      }
+      try {
+        const out = await transcribeOffline(request.audio, { locale: request.locale });
+        return { text: out.text, language: out.language, durationSeconds: out.durationSeconds, inputTokens: 0, outputTokens: 0, engine: out.engine, offline: true };
+      } catch (error) {
+        // The recording's own faults (BAD_USER_INPUT) go back to the user as they are; a
+        // server without the engine's tools is this model failing, which the router records and passes.
+        if (isAppError(error) && error.code === 'INTERNAL_SERVER_ERROR') throw new ProviderCallError('server_error', error.message, { cause: error });
+        throw error;
+      }
     },
   };
 }

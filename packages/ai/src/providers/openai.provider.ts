@@ -1,26 +1,32 @@
-// OpenAI chat completions through the official `openai` client, which also
-// serves any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio…) through its
-// baseURL. Retries are the router's job (it knows the fallback chain), so the
+// OpenAI chat completions and audio transcriptions through the official
+// `openai` client, which also serves any OpenAI-compatible endpoint (Ollama,
+// vLLM, LM Studio, a local whisper server…) through its baseURL. Retries are the router's job (it knows the fallback chain), so the
 // client's own are off.
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
+import { speechLanguage } from '@ensemble/ingest/speech';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import {
   ProviderCallError,
   errorForStatus,
-  estimateTokenCount,
-  promptText,
+  remoteAnswer,
   scrub,
   type CompletionRequest,
   type CompletionResult,
   type ProviderAdapter,
   type ProviderConfig,
+  type TranscriptionRequest,
+  type TranscriptionResult,
 } from './provider.ts';
 
 export function createOpenAiProvider(config: ProviderConfig): ProviderAdapter {
   if (!config.baseUrl) throw new ProviderCallError('bad_request', `${config.name} (${config.code}) has no base URL`);
+  const keyless = !config.apiKey;
   const client = new OpenAI({
-    // Local OpenAI-compatible servers often take no key; the client insists on a string.
-    apiKey: config.apiKey ?? 'none',
+    // A keyless server (Ollama, vLLM: an empty key was saved for it): the client
+    // insists on a key, so it gets a stand-in that the null header below keeps
+    // off the wire; no Authorization header is sent at all.
+    apiKey: keyless ? 'keyless' : config.apiKey,
+    ...(keyless ? { defaultHeaders: { Authorization: null } } : {}),
     baseURL: config.baseUrl,
     maxRetries: 0,
     organization: null,
@@ -62,16 +68,9 @@ export function createOpenAiProvider(config: ProviderConfig): ProviderAdapter {
           const completion = await client.chat.completions.create({ ...body, stream: false }, options);
           const choice = completion.choices[0];
           const text = choice?.message?.content ?? '';
-          if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) returned no text`);
-          const usage = completion.usage;
-          return {
-            text,
-            inputTokens: usage?.prompt_tokens ?? estimateTokenCount(promptText(request.prompt)),
-            outputTokens: usage?.completion_tokens ?? estimateTokenCount(text),
-            estimatedUsage: !usage,
-            offline: false,
-            finishReason: choice?.finish_reason ?? null,
-          };
+          return remoteAnswer(config, request, {
+            text, inputTokens: completion.usage?.prompt_tokens, outputTokens: completion.usage?.completion_tokens, finishReason: choice?.finish_reason, streamed: false,
+          });
         }
         const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, options);
         let text = '';
@@ -87,16 +86,33 @@ export function createOpenAiProvider(config: ProviderConfig): ProviderAdapter {
           if (choice?.finish_reason) finishReason = choice.finish_reason;
           if (chunk.usage) usage = chunk.usage;
         }
-        // The clients end an aborted stream quietly: a cut-off answer is a timeout, not a success.
-        if (request.signal.aborted) throw new ProviderCallError('timeout', `${config.name} (${config.code}) stopped answering mid-stream`);
-        if (!text.trim()) throw new ProviderCallError('bad_response', `${config.name} (${config.code}) streamed no text`);
+        return remoteAnswer(config, request, { text, inputTokens: usage?.prompt_tokens, outputTokens: usage?.completion_tokens, finishReason, streamed: true });
+      } catch (error) {
+        throw failure(error, request.signal);
+      }
+    },
+
+    async transcribe(request: TranscriptionRequest): Promise<TranscriptionResult> {
+      const language = speechLanguage(request.locale);
+      try {
+        // multipart/form-data: the file (named with its container's extension), the model, the language; a JSON answer.
+        const result = await client.audio.transcriptions.create({
+          model: request.model,
+          file: await toFile(request.audio, request.filename, { type: request.mediaType }),
+          language,
+          response_format: 'json',
+        }, { signal: request.signal, timeout: request.timeoutMs, maxRetries: 0 });
+        if (typeof result?.text !== 'string') throw new ProviderCallError('bad_response', `${config.name} (${config.code}) returned no transcript`);
+        // Token-billed models (gpt-4o-transcribe) report tokens; whisper-1 reports the recording's seconds.
+        const usage = result.usage;
         return {
-          text,
-          inputTokens: usage?.prompt_tokens ?? estimateTokenCount(promptText(request.prompt)),
-          outputTokens: usage?.completion_tokens ?? estimateTokenCount(text),
-          estimatedUsage: !usage,
+          text: result.text.trim(),
+          language,
+          durationSeconds: usage?.type === 'duration' ? usage.seconds : null,
+          inputTokens: usage?.type === 'tokens' ? usage.input_tokens : 0,
+          outputTokens: usage?.type === 'tokens' ? usage.output_tokens : 0,
+          engine: request.model,
           offline: false,
-          finishReason,
         };
       } catch (error) {
         throw failure(error, request.signal);

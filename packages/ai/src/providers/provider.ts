@@ -64,9 +64,39 @@ export interface CompletionResult {
   finishReason: string | null;
 }
 
+export interface TranscriptionRequest {
+  /** the provider's own model name (tenants.ai_model.code) */
+  model: string;
+  audio: Buffer;
+  /** a name with the container's extension: the APIs tell the format by it */
+  filename: string;
+  mediaType: string;
+  /** BCP 47 tag of the spoken language */
+  locale: string;
+  signal: AbortSignal;
+  /** the SDK's own timeout, a safety net behind the router's deadline */
+  timeoutMs: number;
+}
+
+export interface TranscriptionResult {
+  text: string;
+  /** BCP 47 tag of the transcript's language */
+  language: string;
+  /** length of the recording, when the engine reports it */
+  durationSeconds: number | null;
+  /** token usage, for models billed by token (0 when billed by duration) */
+  inputTokens: number;
+  outputTokens: number;
+  /** the recognition engine (pocketsphinx for the offline one, else the model) */
+  engine: string;
+  offline: boolean;
+}
+
 export interface ProviderAdapter {
   readonly kind: ProviderKind;
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /** speech to text; absent for providers without it */
+  transcribe?(request: TranscriptionRequest): Promise<TranscriptionResult>;
 }
 
 export interface ProviderConfig {
@@ -137,4 +167,34 @@ export function estimateTokenCount(text: string): number {
 
 export function promptText(prompt: AiPrompt): string {
   return [prompt.system, ...prompt.messages.map((m) => m.content)].join('\n\n');
+}
+
+export interface RemoteAnswer {
+  text: string;
+  /** token counts as the provider reported them; null or undefined when it did not */
+  inputTokens: number | null | undefined;
+  outputTokens: number | null | undefined;
+  finishReason: string | null | undefined;
+  streamed: boolean;
+}
+
+/**
+ * A remote model's answer as a result. No text is a bad response; a stream cut
+ * short by the signal is a timeout (the clients end an aborted stream quietly,
+ * so it would otherwise pass for a success); counts the provider did not
+ * report are estimated, and the result says so.
+ */
+export function remoteAnswer(config: ProviderConfig, request: CompletionRequest, answer: RemoteAnswer): CompletionResult {
+  const who = `${config.name} (${config.code})`;
+  if (answer.streamed && request.signal.aborted) throw new ProviderCallError('timeout', `${who} stopped answering mid-stream`);
+  if (!answer.text.trim()) throw new ProviderCallError('bad_response', `${who} ${answer.streamed ? 'streamed' : 'returned'} no text`);
+  const { inputTokens, outputTokens } = answer;
+  return {
+    text: answer.text,
+    inputTokens: inputTokens ?? estimateTokenCount(promptText(request.prompt)),
+    outputTokens: outputTokens ?? estimateTokenCount(answer.text),
+    estimatedUsage: inputTokens == null || outputTokens == null,
+    offline: false,
+    finishReason: answer.finishReason ?? null,
+  };
 }

@@ -1,9 +1,10 @@
-import { GraphQLError, graphql as execute } from 'graphql';
+import { GraphQLError, graphql as execute, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@ensemble/tenancy/errors';
 import { ANONYMOUS, type Identity } from '@ensemble/tenancy/identity';
 import { buildGuardedSubgraphSchema } from '../schema.ts';
 import { formatError } from '../errors.ts';
+import { cachedGraphQL } from '../graphql-cache.ts';
 import type { RequestContext } from '../context.ts';
 
 const editor: Identity = { kind: 'user', actorId: 'u1', tenantId: 't1', role: 'client_editor', permissions: ['content:read', 'content:write'] };
@@ -64,5 +65,26 @@ describe('formatError', () => {
     const formatted = formatError({ message: internal.message, path: ['x'], extensions: { stacktrace: ['at /srv/app/db.ts:12'] } }, error);
     expect(formatted).toEqual({ message: 'Internal server error', path: ['x'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(JSON.stringify(formatted)).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|\/srv/);
+  });
+});
+
+describe('cachedGraphQL', () => {
+  it('parses a text once, validates a document once per schema, and keeps nothing of a text that does not parse', () => {
+    let parses = 0;
+    const cache = cachedGraphQL({ parse: (source) => { parses++; return parse(source); }, maxDocuments: 2 });
+    const first = cache.parse('{ hello }');
+    expect(cache.parse('{ hello }')).toBe(first);
+    expect(parses).toBe(1);
+    expect(cache.validate(schema, first)).toEqual([]);
+    expect(cache.validate(schema, first)).toBe(cache.validate(schema, first));
+    const bad = cache.parse('{ nope }');
+    expect(cache.validate(schema, bad).map((e) => e.message)).toEqual(['Cannot query field "nope" on type "Query".']);
+    expect(() => cache.parse('{ broken')).toThrow(GraphQLError);
+    expect(() => cache.parse('{ broken')).toThrow(GraphQLError);
+    expect(parses).toBe(4);
+    // Bounded: the least recently used text goes.
+    cache.parse('{ secret }');
+    cache.parse('{ hello }');
+    expect(parses).toBe(6);
   });
 });

@@ -1,13 +1,16 @@
 // Starting and signalling an item's approval workflow from the subgraph.
 // Signals go through signalWithStart: an item whose workflow is not running
 // (its round was opened by an older pipeline, or the start failed) gets one,
-// which then receives the signal, so no decision is ever lost.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+// which then receives the signal, so no decision is ever lost. A moved slot
+// is only told to a running workflow: without one there is nothing waiting.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
 import {
   APPROVAL_WORKFLOW,
   DEFAULT_EXPIRY_HOURS,
   DEFAULT_REMINDER_HOURS,
+  REVIEW_OPENED_SIGNAL,
+  SLOT_RESCHEDULED_SIGNAL,
   approvalWorkflowId,
   type ApprovalSignal,
   type ApprovalWorkflowInput,
@@ -37,21 +40,21 @@ function taskQueue(deps: ApprovalWorkflowDeps): string {
   return deps.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE;
 }
 
-/** Starts the item's workflow; one already running is kept. */
+/**
+ * Starts the item's workflow; one already running is kept and told: one that
+ * waits for the slot's time of an earlier approval takes up the new round.
+ */
 export async function startApprovalWorkflow(deps: ApprovalWorkflowDeps, input: ApprovalWorkflowInput): Promise<string> {
   const workflowId = approvalWorkflowId(input.tenantId, input.itemId);
-  try {
-    await deps.temporal.workflow.start(APPROVAL_WORKFLOW, {
-      taskQueue: taskQueue(deps),
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // A closed workflow of the item (approved, changes requested, expired) does not stop a new review.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await deps.temporal.workflow.signalWithStart(APPROVAL_WORKFLOW, {
+    taskQueue: taskQueue(deps),
+    workflowId,
+    args: [input],
+    signal: REVIEW_OPENED_SIGNAL,
+    signalArgs: [],
+    // A closed workflow of the item (approved, changes requested, expired) does not stop a new review.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
   return workflowId;
 }
 
@@ -64,6 +67,28 @@ export async function signalApprovalWorkflow(deps: ApprovalWorkflowDeps, input: 
     signalArgs: [payload],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
+}
+
+/** How long a person dragging a post waits for the workflow engine before the move is refused. */
+export const SLOT_SIGNAL_DEADLINE_MS = 5_000;
+
+/**
+ * Tells the item's workflow that its slot moved, so one waiting for the old
+ * time reads the new one (earlier: it would otherwise publish late). Never
+ * starts one: an item not approved yet reads its slot once approved, and a
+ * closed workflow (published, sent back, expired) has nothing to wait for.
+ * Answers whether a running workflow was told; throws when Temporal did not
+ * answer within SLOT_SIGNAL_DEADLINE_MS (the client would retry for ~20 s).
+ */
+export async function signalSlotRescheduled(deps: Pick<ApprovalWorkflowDeps, 'temporal'>, tenantId: string, itemId: string): Promise<boolean> {
+  try {
+    await deps.temporal.withDeadline(Date.now() + SLOT_SIGNAL_DEADLINE_MS, () =>
+      deps.temporal.workflow.getHandle(approvalWorkflowId(tenantId, itemId)).signal(SLOT_RESCHEDULED_SIGNAL));
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 /** Polls `check` until it answers (or the time is up: then the last answer, possibly null). */

@@ -89,7 +89,13 @@ export interface RescheduleInput {
 }
 
 /** Moves a slot under the rules of calendar.graphql's rescheduleSlot; nothing is written when one fails. */
-export async function rescheduleSlot(em: EntityManager, input: RescheduleInput): Promise<SlotView> {
+/** A move: the slot as it is now, and the time and reason it had before. */
+export interface SlotMove {
+  slot: SlotView;
+  before: Pick<SlotView, 'scheduledAt' | 'timing'>;
+}
+
+export async function rescheduleSlot(em: EntityManager, input: RescheduleInput): Promise<SlotMove> {
   const slot = await findSlot(em, input.tenantId, input.slotId);
   if (!slot) throw notFound('Calendar slot');
   if (Number.isNaN(input.scheduledAt.getTime())) throw badInput('Not a valid time', 'scheduledAt');
@@ -125,5 +131,11 @@ export async function rescheduleSlot(em: EntityManager, input: RescheduleInput):
   };
   await sql(em, `update content.calendar_slot set scheduled_at = ?, timing = ?::jsonb where id = ?`,
     [input.scheduledAt.toISOString(), JSON.stringify(timing), slot.id]);
-  return (await findSlot(em, input.tenantId, slot.id))!;
+  return { slot: (await findSlot(em, input.tenantId, slot.id))!, before: { scheduledAt: slot.scheduledAt, timing: slot.timing } };
+}
+
+/** Puts a moved slot back where it was, unless it has been moved again since. */
+export async function undoReschedule(em: EntityManager, move: SlotMove): Promise<void> {
+  await sql(em, `update content.calendar_slot set scheduled_at = ?, timing = ?::jsonb where id = ? and scheduled_at = ?`,
+    [move.before.scheduledAt.toISOString(), move.before.timing ? JSON.stringify(move.before.timing) : null, move.slot.id, move.slot.scheduledAt.toISOString()]);
 }

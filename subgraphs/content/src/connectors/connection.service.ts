@@ -6,11 +6,13 @@
 import { decryptSecret, encryptSecret, keyringFromEnv, type Keyring } from '@ensemble/ai/secrets';
 import type { EntityManager } from '@ensemble/db/orm';
 import { parsePublicUrl } from '@ensemble/ingest/safe-fetch';
+import { publicSmtpUrl } from './smtp.connector.ts';
 import { badInput, notFound } from '@ensemble/tenancy/errors';
 import { isUuid, newId } from '@ensemble/tenancy/ids';
 import { sql } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 import type { ConnectorCode, Credentials } from './connector.ts';
+import { generateWebhookSecret } from './standard-webhooks.ts';
 
 export const PUBLISHING_CONNECTORS: readonly ConnectorCode[] = ['smtp', 'twilio', 'meta_pages', 'linkedin', 'google_business', 'webhook'];
 
@@ -127,6 +129,8 @@ export interface ConnectionInput {
   createdBy?: string | null;
 }
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 const SETTINGS_REQUIRED: Partial<Record<ConnectorCode, string[]>> = {
   twilio: ['accountSid', 'from'],
   linkedin: ['authorUrn'],
@@ -134,19 +138,51 @@ const SETTINGS_REQUIRED: Partial<Record<ConnectorCode, string[]>> = {
   webhook: ['url'],
 };
 
-/** Creates a connection (credentials sealed) and returns its id. */
-export async function createConnection(em: EntityManager, input: ConnectionInput): Promise<string> {
+/** Names a refused value after the caller's own input (connectChannel's fields), or as stored ('settings.url'). */
+export type FieldName = (stored: string) => string;
+
+/** The connection's settings and credentials, checked and normalised; refused with the field at fault. */
+function checkedConnection(input: ConnectionInput, field: FieldName): { settings: Record<string, unknown>; credentials: Credentials | null | undefined } {
   if (!PUBLISHING_CONNECTORS.includes(input.connector)) throw badInput(`unknown publishing connector ${input.connector}`, 'connector');
   const settings = { ...input.settings };
   for (const name of SETTINGS_REQUIRED[input.connector] ?? []) {
-    if (typeof settings[name] !== 'string' || !(settings[name] as string).trim()) throw badInput(`the ${input.connector} connection needs "${name}"`, `settings.${name}`);
+    if (typeof settings[name] !== 'string' || !(settings[name] as string).trim()) throw badInput(`the ${input.connector} connection needs "${name}"`, field(`settings.${name}`));
   }
-  if (input.connector === 'twilio' && !/^\+[1-9]\d{6,14}$/.test(String(settings['from']))) throw badInput('the sending number must be in E.164 form (+33612345678)', 'settings.from');
-  if (input.connector === 'webhook') settings['url'] = publicWebhookUrl(settings['url']);
+  if (input.connector === 'twilio' && !E164.test(String(settings['from']))) throw badInput('the sending number must be in E.164 form (+33612345678)', field('settings.from'));
+  if (input.connector === 'webhook') settings['url'] = publicWebhookUrl(settings['url'], field('settings.url'));
+  const credentials = input.connector === 'smtp' && input.credentials?.url !== undefined
+    ? { ...input.credentials, url: clientSmtpUrl(input.credentials.url, field('credentials.url')) }
+    : input.credentials;
+  return { settings, credentials };
+}
+
+function seal(credentials: Credentials | null | undefined, connectionId: string) {
+  return credentials && Object.keys(credentials).length ? encryptSecret(JSON.stringify(credentials), connectionContext(connectionId), keyring()) : null;
+}
+
+/**
+ * Creates a connection (credentials sealed) and returns its id. An account
+ * the client has connected before (same connector and external id, e.g. a
+ * Twilio account SID) is renewed instead: new name, settings and
+ * credentials, active again, same id.
+ */
+export async function createConnection(em: EntityManager, input: ConnectionInput, field: FieldName = (stored) => stored): Promise<string> {
+  const { settings, credentials } = checkedConnection(input, field);
   const [connector] = await sql<{ id: string }>(em, `select id from tenants.connector where code = ? and active`, [input.connector]);
   if (!connector) throw badInput(`connector ${input.connector} is not available`, 'connector');
+  const [known] = input.externalAccountId
+    ? await sql<{ id: string }>(em, `select id from tenants.connector_connection where tenant_id = ? and connector_id = ? and external_account_id = ? for update`,
+      [input.tenantId, connector.id, input.externalAccountId])
+    : [];
+  if (known) {
+    const sealed = seal(credentials, known.id);
+    await sql(em,
+      `update tenants.connector_connection set display_name = ?, status = 'active', settings = ?::jsonb, encrypted_credentials = ?, key_id = ? where id = ?`,
+      [input.displayName, JSON.stringify(settings), sealed?.blob ?? null, sealed?.keyId ?? null, known.id]);
+    return known.id;
+  }
   const id = newId();
-  const sealed = input.credentials && Object.keys(input.credentials).length ? encryptSecret(JSON.stringify(input.credentials), connectionContext(id), keyring()) : null;
+  const sealed = seal(credentials, id);
   await sql(em,
     `insert into tenants.connector_connection (id, tenant_id, connector_id, display_name, external_account_id, status, settings, encrypted_credentials, key_id, created_by)
      values (?, ?, ?, ?, ?, 'active', ?::jsonb, ?, ?, ?)`,
@@ -160,12 +196,113 @@ export async function createConnection(em: EntityManager, input: ConnectionInput
  * metadata address, no credentials, no odd port), normalised. The connector
  * checks it again when it sends, and every DNS answer when it connects.
  */
-export function publicWebhookUrl(value: unknown): string {
+export function publicWebhookUrl(value: unknown, field = 'settings.url'): string {
   try {
     return parsePublicUrl(String(value)).href;
   } catch (error) {
-    throw badInput(`the webhook URL is refused: ${(error as Error).message}`, 'settings.url');
+    throw badInput(`the webhook URL is refused: ${(error as Error).message}`, field);
   }
+}
+
+/**
+ * A client's own SMTP server: smtp(s):// to a public host, the webhooks' SSRF
+ * policy. The connector checks it again when it sends, and every DNS answer
+ * when it connects.
+ */
+export function clientSmtpUrl(value: unknown, field = 'credentials.url'): string {
+  try {
+    return publicSmtpUrl(String(value));
+  } catch (error) {
+    throw badInput(`the SMTP server is refused: ${(error as Error).message}`, field);
+  }
+}
+
+/** The accounts a client connects with a form (OAuth networks are connected through their apps). */
+export const FORM_CONNECTORS = ['smtp', 'twilio', 'webhook'] as const satisfies readonly ConnectorCode[];
+export type FormConnector = (typeof FORM_CONNECTORS)[number];
+
+export interface ConnectChannelInput {
+  channelId: string;
+  connector: FormConnector;
+  displayName: string;
+  /** SMTP: the client's own server, smtp(s)://user:password@host:port (none: the platform's relay); webhook: the endpoint */
+  url?: string | null;
+  /** SMTP: the From address; Twilio: the sending number (E.164) */
+  from?: string | null;
+  accountSid?: string | null;
+  authToken?: string | null;
+  /** the channel kinds the connector publishes (its registry entry) */
+  publishes: readonly ChannelKind[];
+  createdBy?: string | null;
+}
+
+const text = (value: string | null | undefined) => (typeof value === 'string' ? value.trim() : '');
+/** Where connectChannel's input lands in the stored connection: a refusal names the input field. */
+const FORM_FIELDS: FieldName = (stored) => ({ 'settings.url': 'url', 'credentials.url': 'url', 'settings.from': 'from', 'settings.accountSid': 'accountSid' })[stored] ?? stored;
+const MAILBOX = /^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/;
+
+/**
+ * Connects one of the client's channels to a new account (replacing the one
+ * it had, which is revoked when no other channel uses it). Everything is
+ * checked before anything is written, and it all happens in the caller's
+ * transaction. Answers the webhook's signing secret: shown this once, it is
+ * stored sealed and never returned again.
+ */
+export async function connectChannel(em: EntityManager, input: ConnectChannelInput): Promise<{ connectionId: string; signingSecret: string | null }> {
+  if (!isUuid(input.channelId)) throw notFound('Channel');
+  const [channel] = await sql<{ id: string; tenant_id: string; kind: ChannelKind; connection_id: string | null }>(em,
+    `select id, tenant_id, kind, connection_id from content.channel where id = ? and active for update`, [input.channelId]);
+  if (!channel) throw notFound('Channel');
+  if (!input.publishes.includes(channel.kind)) throw badInput(`${input.connector} does not publish ${channel.kind.replace('_', ' ')}`, 'connector');
+  const displayName = text(input.displayName);
+  if (!displayName || displayName.length > 80) throw badInput('Give the account a name of at most 80 characters', 'displayName');
+  const from = text(input.from);
+  let connection: Omit<ConnectionInput, 'tenantId' | 'displayName'>;
+  let signingSecret: string | null = null;
+  switch (input.connector) {
+    case 'smtp': {
+      const url = text(input.url);
+      if (from && !MAILBOX.test(from)) throw badInput('The sender must be an address, optionally with a name: Maison Lumière <lettre@maison-lumiere.fr>', 'from');
+      if (url && !from) throw badInput('Your own server needs the sender address it accepts', 'from');
+      connection = { connector: 'smtp', settings: from ? { from } : {}, credentials: url ? { url } : null };
+      break;
+    }
+    case 'twilio': {
+      const accountSid = text(input.accountSid);
+      if (!/^AC[0-9a-f]{32}$/i.test(accountSid)) throw badInput('A Twilio account SID is AC followed by 32 hexadecimal characters', 'accountSid');
+      const authToken = text(input.authToken);
+      if (authToken.length < 16) throw badInput('Paste the account\'s auth token (Twilio console, Account info)', 'authToken');
+      connection = { connector: 'twilio', externalAccountId: accountSid, settings: { accountSid, from }, credentials: { secret: authToken } };
+      break;
+    }
+    case 'webhook':
+      signingSecret = generateWebhookSecret();
+      connection = { connector: 'webhook', settings: { url: text(input.url) }, credentials: { secret: signingSecret } };
+      break;
+  }
+  // The channel's own client owns the account (a distributor working in a client's scope connects it for the client).
+  // Settings and credentials are checked there, before anything is written.
+  const connectionId = await createConnection(em, { ...connection, tenantId: channel.tenant_id, displayName, createdBy: input.createdBy ?? null }, FORM_FIELDS);
+  await attachChannel(em, channel.id, connectionId);
+  // The account it had (unless the same one, renewed) is revoked when nothing else uses it.
+  if (channel.connection_id) await revokeUnused(em, channel.connection_id);
+  return { connectionId, signingSecret };
+}
+
+/** Detaches the channel from its account (its items then stay scheduled); the account is revoked when no channel uses it. */
+export async function disconnectChannel(em: EntityManager, channelId: string): Promise<void> {
+  if (!isUuid(channelId)) throw notFound('Channel');
+  const [channel] = await sql<{ connection_id: string | null }>(em, `select connection_id from content.channel where id = ? for update`, [channelId]);
+  if (!channel) throw notFound('Channel');
+  if (!channel.connection_id) return;
+  await sql(em, `update content.channel set connection_id = null where id = ?`, [channelId]);
+  await revokeUnused(em, channel.connection_id);
+}
+
+async function revokeUnused(em: EntityManager, connectionId: string): Promise<void> {
+  await sql(em,
+    `update tenants.connector_connection set status = 'revoked' where id = ? and not exists (select 1 from content.channel where connection_id = ?)`,
+    [connectionId, connectionId]);
 }
 
 /** Points a channel at a connection, with channel-level settings (e.g. the newsletter's list). */

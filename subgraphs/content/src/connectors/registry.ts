@@ -1,5 +1,5 @@
 // The publishing connectors of one process, built from its endpoints.
-import type { SafeFetch } from '@ensemble/ingest/safe-fetch';
+import { createSafeFetcher, type SafeFetcherDeps } from '@ensemble/ingest/safe-fetch';
 import type { Connector, ConnectorCode } from './connector.ts';
 import { endpointsFromEnv, type ProviderEndpoints } from './endpoints.ts';
 import { googleBusinessConnector } from './google-business.connector.ts';
@@ -18,19 +18,23 @@ export interface ConnectorRegistry {
 
 export interface RegistryOptions {
   now?: () => Date;
-  /** how client-given URLs (webhooks) are reached: the SSRF-safe fetcher, or a test's instance of it */
-  safeFetch?: SafeFetch;
+  /**
+   * How client-given destinations (webhook URLs, a client's SMTP server) are
+   * reached: default, the SSRF policy over system DNS. Tests give a resolver
+   * and a dialler (the policy still runs on what the resolver answers).
+   */
+  egress?: SafeFetcherDeps;
 }
 
 export function createConnectorRegistry(endpoints: ProviderEndpoints = endpointsFromEnv(), options: RegistryOptions = {}): ConnectorRegistry {
-  const smtp = smtpConnector(endpoints);
+  const smtp = smtpConnector(endpoints, options.egress ? { egress: options.egress } : {});
   const connectors = new Map<ConnectorCode, Connector>([
     ['smtp', smtp],
     ['twilio', twilioConnector(endpoints)],
     ['meta_pages', metaConnector(endpoints)],
     ['linkedin', linkedinConnector(endpoints)],
     ['google_business', googleBusinessConnector(endpoints)],
-    ['webhook', webhookConnector({ ...(options.now ? { now: options.now } : {}), ...(options.safeFetch ? { fetch: options.safeFetch } : {}) })],
+    ['webhook', webhookConnector({ ...(options.now ? { now: options.now } : {}), ...(options.egress ? { fetch: createSafeFetcher(options.egress) } : {}) })],
   ]);
   return {
     endpoints,

@@ -11,7 +11,7 @@
 // Exactly once: at-least-once delivery with a stable webhook-id derived from
 // the idempotency key (the spec's deduplication id): a retry after a crash
 // carries the same webhook-id, and receivers following the spec drop it.
-import { parsePublicUrl, safeFetch, SafeFetchError, type SafeFetch, type SafeFetchFailure, type SafeFetchResponse } from '@ensemble/ingest/safe-fetch';
+import { isLastingFailure, parsePublicUrl, safeFetch, SafeFetchError, type SafeFetch, type SafeFetchResponse } from '@ensemble/ingest/safe-fetch';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { ProviderError, requiredSetting, type Connector, type PublishResult } from './connector.ts';
 import { PROVIDER_TIMEOUT_MS } from './http.ts';
@@ -20,8 +20,6 @@ import { webhookHeaders } from './standard-webhooks.ts';
 export const PUBLISHED_EVENT = 'content.published';
 /** A receiver's answer is read for the log only: a small cap. */
 const MAX_ANSWER_BYTES = 256 * 1024;
-// Refusals that a retry cannot change; the others (DNS, network, timeout) may pass later.
-const FINAL_FAILURES = new Set<SafeFetchFailure>(['invalid-url', 'scheme', 'credentials', 'port', 'forbidden-destination', 'tls', 'too-large', 'too-many-redirects']);
 
 export function webhookIdFor(idempotencyKey: string): string {
   return `msg_${uuidV5(`webhook:${idempotencyKey}`).replace(/-/g, '')}`;
@@ -87,7 +85,7 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
       } catch (error) {
         if (error instanceof SafeFetchError) {
           // No answer (or a refused destination): the receiver may or may not have the message.
-          throw new ProviderError(`webhook ${url.host}: ${error.message}`, { retryable: !FINAL_FAILURES.has(error.reason), cause: error });
+          throw new ProviderError(`webhook ${url.host}: ${error.message}`, { retryable: !isLastingFailure(error.reason), cause: error });
         }
         throw new ProviderError(`webhook ${url.host} failed: ${(error as Error).message}`, { retryable: true, cause: error });
       }

@@ -4,9 +4,10 @@ import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { logger } from '@ensemble/subgraph-kit/logger';
 import { expiryFor, mediaUrlSecret, signMediaPath, type MediaVariant } from '@ensemble/storage/signed-url';
+import { configuredStorage } from '@ensemble/storage/storage';
 import { mediaPublicBase, withMediaBase } from './media-url.ts';
 import {
-  attachMedia, deleteMedia, describeMedia, detachMedia, getMedia, listMedia, mediaStorage, mediaTagCounts, mediaUsage, tagMedia,
+  attachMedia, deleteMedia, describeMedia, detachMedia, getMedia, listMedia, mediaTagCounts, mediaUsage, tagMedia,
   type MediaKind, type MediaRecord, type MediaRole, type MediaUsage,
 } from './media.service.ts';
 
@@ -48,7 +49,7 @@ export const mediaModule: SubgraphModule = {
       deleteMedia: async (_: unknown, args: { id: string }, ctx: RequestContext) => {
         const { keys } = await ctx.tx(({ em }) => deleteMedia(em, args.id));
         // After the commit: a failed object delete leaves an orphan file, never a row pointing at nothing.
-        const storage = mediaStorage();
+        const storage = configuredStorage();
         const results = await Promise.allSettled(keys.map((key) => storage.delete(key)));
         for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason, keys }, 'media object not deleted');
         return true;

@@ -12,9 +12,9 @@ import { withTenant } from '@ensemble/db/orm';
 import { isAppError } from '@ensemble/tenancy/errors';
 import { isAnonymous, type Identity } from '@ensemble/tenancy/identity';
 import { isUuid } from '@ensemble/tenancy/ids';
-import { RangeNotSatisfiableError, type ByteRange, type ObjectStorage } from '@ensemble/storage/storage';
+import { configuredStorage, RangeNotSatisfiableError, type ByteRange, type ObjectStorage } from '@ensemble/storage/storage';
 import { logger } from '@ensemble/subgraph-kit/logger';
-import { ingestUpload, mediaStorage, openMediaFile, type UploadRefusal } from './media.service.ts';
+import { ingestUpload, openMediaFile, type UploadRefusal } from './media.service.ts';
 import { MEDIA_KINDS, type MediaKind } from './media-kinds.ts';
 
 const REFUSAL_STATUS: Record<UploadRefusal, number> = { unsupported_type: 415, too_large: 413, invalid_file: 422, wrong_kind: 422, empty: 400 };
@@ -59,7 +59,7 @@ export function parseRange(header: string | undefined, size: number | null): Byt
   return { start, end };
 }
 
-export function mediaRoutes(router: express.Router, deps: { orm: MikroORM }, storage: () => ObjectStorage = mediaStorage): void {
+export function mediaRoutes(router: express.Router, deps: { orm: MikroORM }, storage: () => ObjectStorage = configuredStorage): void {
   router.post('/uploads', (req, res) => {
     const identity = res.locals['identity'] as Identity;
     const reply = (fn: () => void) => afterBody(req, fn);

@@ -15,7 +15,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { AppError, badInput, notFound } from '@ensemble/tenancy/errors';
 import { isUuid, newId, uuidArrayLiteral } from '@ensemble/tenancy/ids';
-import { createStorage, type ByteRange, type ObjectStorage, type StoredObject } from '@ensemble/storage/storage';
+import { configuredStorage, type ByteRange, type ObjectStorage, type StoredObject } from '@ensemble/storage/storage';
 import { sql, toDate, type Row } from '../pipeline/sql.ts';
 import {
   ACCEPTED_DESCRIPTION,
@@ -31,14 +31,6 @@ import {
 } from './media-kinds.ts';
 
 export { MEDIA_KINDS, type MediaKind };
-
-let defaultStorage: ObjectStorage | null = null;
-
-/** The storage configured by the environment (STORAGE_DRIVER…), created on first use. */
-export function mediaStorage(): ObjectStorage {
-  defaultStorage ??= createStorage();
-  return defaultStorage;
-}
 
 export interface MediaRecord {
   id: string;
@@ -578,7 +570,7 @@ export async function deleteMedia(em: EntityManager, id: string): Promise<{ keys
  * The bytes of an uploaded file (used by onboarding to read PDFs and audio).
  * `em` is inside withTenant; the media must be in its scope.
  */
-export async function readMediaFile(em: EntityManager, tenantId: string, mediaId: string, storage: ObjectStorage = mediaStorage()): Promise<{ body: Buffer; mimeType: string; filename: string; kind: MediaRecord['kind'] }> {
+export async function readMediaFile(em: EntityManager, tenantId: string, mediaId: string, storage: ObjectStorage = configuredStorage()): Promise<{ body: Buffer; mimeType: string; filename: string; kind: MediaRecord['kind'] }> {
   const media = await getMedia(em, mediaId);
   if (media.tenantId !== tenantId) throw notFound('Media');
   const body = await storage.getBuffer(media.storageKey);

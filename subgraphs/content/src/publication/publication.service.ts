@@ -1,15 +1,14 @@
 // W1 step 6 (publication) through the built-in "site" connector: an approved
-// item whose slot time has come becomes a static HTML page in local storage
-// (STORAGE_DIR, default .data/storage) at <tenantId>/published/<slug>.html.
+// item whose slot time has come becomes a static HTML page in the configured
+// object storage (packages/storage: local disk under STORAGE_DIR, or S3 with
+// STORAGE_DRIVER=s3, as the media library) at <tenantId>/published/<slug>.html.
 // Exactly once per idempotency key `<workflowId>:publication:<itemId>`: the
 // publication row is claimed first and checked before acting (attempts.ts);
 // a page written by an attempt that crashed before recording "sent" is
 // simply rewritten. Other channels go through publish-item.service.ts.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
 import type { EntityManager } from '@ensemble/db/orm';
+import type { ObjectStorage } from '@ensemble/storage/storage';
 import { sql, toDate, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
 import { renderSitePage } from './site-render.ts';
@@ -19,10 +18,6 @@ import { claimPublication, recordOutcome, type Trigger } from './attempts.ts';
 
 /** Channels the built-in site connector publishes; the others wait for their connectors. */
 export const SITE_CHANNELS: readonly ChannelKind[] = ['blog', 'landing_page'];
-
-export function storageDir(): string {
-  return resolve(process.env.STORAGE_DIR ?? '.data/storage');
-}
 
 export interface RunItem {
   id: string;
@@ -38,17 +33,14 @@ export interface RunItem {
   createdAt: Date;
 }
 
-/** The run's items with their current text and slot time, in slot order. */
-export async function listRunItems(em: EntityManager, runId: string): Promise<RunItem[]> {
-  const rows = await sql(em,
-    `select i.id, i.channel, i.status, i.title, i.locale, i.slug, i.meta_description, i.current_version, i.created_at,
+const ITEM_SELECT = `select i.id, i.channel, i.status, i.title, i.locale, i.slug, i.meta_description, i.current_version, i.created_at,
             v.body, s.scheduled_at
        from content.content_item i
        join content.content_version v on v.tenant_id = i.tenant_id and v.item_id = i.id and v.version = i.current_version
-       left join content.calendar_slot s on s.tenant_id = i.tenant_id and s.id = i.calendar_slot_id
-      where i.pipeline_run_id = ?
-      order by s.scheduled_at nulls last, i.id`, [runId]);
-  return rows.map((r) => ({
+       left join content.calendar_slot s on s.tenant_id = i.tenant_id and s.id = i.calendar_slot_id`;
+
+function runItemOf(r: Record<string, unknown>): RunItem {
+  return {
     id: r.id as string,
     channel: r.channel as ChannelKind,
     status: r.status as RunItem['status'],
@@ -60,7 +52,19 @@ export async function listRunItems(em: EntityManager, runId: string): Promise<Ru
     body: r.body as string,
     scheduledAt: toDateOrNull(r.scheduled_at),
     createdAt: toDate(r.created_at),
-  }));
+  };
+}
+
+/** The run's items with their current text and slot time, in slot order. */
+export async function listRunItems(em: EntityManager, runId: string): Promise<RunItem[]> {
+  const rows = await sql(em, `${ITEM_SELECT} where i.pipeline_run_id = ? order by s.scheduled_at nulls last, i.id`, [runId]);
+  return rows.map(runItemOf);
+}
+
+/** One item with its current text and its slot's time now (a dragged slot shows its new time). */
+export async function findRunItem(em: EntityManager, itemId: string): Promise<RunItem | null> {
+  const [row] = await sql(em, `${ITEM_SELECT} where i.id = ?`, [itemId]);
+  return row ? runItemOf(row) : null;
 }
 
 /** Due = the slot's day is today or earlier in the client's time zone (later slots are published later). */
@@ -86,7 +90,7 @@ export interface SitePublishInput {
   item: RunItem;
   brandName: string;
   brandUrl: string | null;
-  storageDir: string;
+  storage: ObjectStorage;
   /** MEDIA_PUBLIC_BASE_URL (embedded media become absolute URLs), null when unset */
   mediaBaseUrl?: string | null;
   now: Date;
@@ -110,7 +114,6 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
   const key = input.key ?? publicationKey(input.workflowId, input.item.id);
   const relativePath = `${input.tenantId}/published/${input.item.slug}.html`;
   if (!/^[0-9a-f-]{36}\/published\/[a-z0-9-]+\.html$/.test(relativePath)) throw new Error(`refusing to write outside the tenant's storage: ${relativePath}`);
-  const file = join(input.storageDir, relativePath);
 
   // 1. Claim the key (or find it done); the attempt is logged before acting.
   const claim = await tx((em) => claimPublication(em, {
@@ -119,7 +122,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
   }));
   if (claim.done) return { publicationId: claim.publicationId, path: claim.externalId ?? relativePath, links: 0, replayed: true };
 
-  // 2. Act: render and write the page (atomic rename: a reader never sees half a page).
+  // 2. Act: render and write the page (every driver's put is atomic: a reader never sees half a page).
   // A page written by an attempt that crashed before recording is simply rewritten.
   const tags = utmTagsFor({ channel: input.item.channel, month: input.month, slug: input.item.slug });
   const page = renderSitePage({
@@ -135,10 +138,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
     mediaBaseUrl: input.mediaBaseUrl ?? null,
   });
   try {
-    await mkdir(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, page.html, 'utf8');
-    await rename(temp, file);
+    await input.storage.put(relativePath, Buffer.from(page.html, 'utf8'), { contentType: 'text/html; charset=utf-8' });
   } catch (error) {
     await tx((em) => recordOutcome(em, claim, input.item.id, { status: 'failed', error: (error as Error).message }, input.now));
     throw error;
@@ -147,7 +147,7 @@ export async function publishToSite(tx: Tx, input: SitePublishInput): Promise<Si
   // 3. Record: sent, item and slot published, links and campaign for attribution (C10).
   await tx(async (em) => {
     await recordCampaignLinks(em, { tenantId: input.tenantId, itemId: input.item.id, publicationId: claim.publicationId, month: input.month, tags, links: page.links });
-    await recordOutcome(em, claim, input.item.id, { status: 'sent', externalId: relativePath, externalUrl: pathToFileURL(file).href }, input.now);
+    await recordOutcome(em, claim, input.item.id, { status: 'sent', externalId: relativePath, externalUrl: input.storage.locate(relativePath) }, input.now);
   });
   return { publicationId: claim.publicationId, path: relativePath, links: page.links.length, replayed: false };
 }

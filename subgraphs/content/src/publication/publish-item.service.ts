@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { AppError, notFound } from '@ensemble/tenancy/errors';
 import { isUuid } from '@ensemble/tenancy/ids';
+import type { ObjectStorage } from '@ensemble/storage/storage';
 import { uuidV5 } from '../pipeline/deterministic-id.ts';
 import { sql, toDateOrNull } from '../pipeline/sql.ts';
 import type { ChannelKind } from '../planning/slot-plan.ts';
@@ -24,6 +25,8 @@ import { isProviderError, type Connector, type Credentials, type PublishItem, ty
 import { connectedChannel, connectionCredentials, type ChannelConnection } from '../connectors/connection.service.ts';
 import { accessToken } from '../connectors/oauth.ts';
 import { createConnectorRegistry, type ConnectorRegistry } from '../connectors/registry.ts';
+import { endpointsFromEnv } from '../connectors/endpoints.ts';
+import { egressFromEnv } from '../egress/test-routes.ts';
 import { consentingRecipients, createUnsubscribeToken, hasConsent, type ConsentChannel } from '../contacts/contacts.service.ts';
 import { claimPublication, recordOutcome, type Claim, type Trigger } from './attempts.ts';
 import { SITE_CHANNELS, publicationKey, publishToSite, recordCampaignLinks, type RunItem } from './publication.service.ts';
@@ -33,8 +36,8 @@ import { tagLinks, tagUrl, utmTagsFor, type TaggedLink } from '../utm/utm-tagger
 export interface PublishDeps {
   orm: MikroORM;
   connectors: ConnectorRegistry;
-  /** root of local storage (the site connector writes there) */
-  storageDir: string;
+  /** where the site connector writes its pages (the process's: configuredStorage()) */
+  storage: ObjectStorage;
   now: () => Date;
 }
 
@@ -157,7 +160,7 @@ export function createPublisher(deps: PublishDeps) {
       if (!SITE_CHANNELS.includes(item.channel)) return { status: 'no_connector', channel: item.channel };
       const site = await publishToSite(tx, {
         tenantId: input.tenantId, workflowId: input.key.split(':publication:')[0] ?? input.key, key: input.key, trigger: input.trigger, month, item,
-        brandName, brandUrl: input.brandUrl ?? null, storageDir: deps.storageDir, mediaBaseUrl: deps.connectors.endpoints.mediaBaseUrl, now,
+        brandName, brandUrl: input.brandUrl ?? null, storage: deps.storage, mediaBaseUrl: deps.connectors.endpoints.mediaBaseUrl, now,
       });
       return { status: 'sent', publicationId: site.publicationId, connector: 'site', replayed: site.replayed, reconciled: false, externalId: site.path, url: null, recipients: null };
     }
@@ -367,8 +370,16 @@ export async function connectorFor(em: EntityManager, channel: ChannelKind): Pro
 
 let processRegistry: ConnectorRegistry | null = null;
 
-/** The publisher of a worker process: connectors configured from its environment (SMTP_URL, provider URLs…). */
-export function processPublisher(orm: MikroORM, storageDir: string, now: () => Date): Publisher {
-  processRegistry ??= createConnectorRegistry();
-  return createPublisher({ orm, connectors: processRegistry, storageDir, now });
+/** The connectors of this process, configured from its environment (SMTP_URL, provider URLs, test routes…). */
+export function processConnectors(): ConnectorRegistry {
+  if (!processRegistry) {
+    const egress = egressFromEnv();
+    processRegistry = createConnectorRegistry(endpointsFromEnv(), egress ? { egress } : {});
+  }
+  return processRegistry;
+}
+
+/** The publisher of a worker process, with the process's connectors. */
+export function processPublisher(orm: MikroORM, storage: ObjectStorage, now: () => Date): Publisher {
+  return createPublisher({ orm, connectors: processConnectors(), storage, now });
 }

@@ -1,23 +1,62 @@
 // C2: live scoring of unsaved text. Each item keeps an incremental scorer in
 // this process (only changed paragraphs are re-analysed); results are pushed
-// on the item's topic, which the seoScore subscription listens to.
+// on the item's topic, which the seoScore subscription listens to. Keystrokes
+// that pile up for the same draft are scored once, the newest (latest-wins.ts).
+//
+// A keystroke need not carry the whole draft: after one scoreDraft, the draft
+// is held here (per owner tenant and item) and scoreDraftEdit sends only the
+// paragraphs it changed, against the revision it was typed on. A 2,000-word
+// draft is ~13 kB that every keystroke otherwise carries through the browser's
+// socket, the gateway (parsed, checked, re-serialised) and this service; an
+// edit is one paragraph. The held draft lives in one process: an edit that
+// reaches a replica that does not hold its base revision (other replica,
+// restart, eviction, a lost keystroke) is refused with CONFLICT, and the client
+// sends the whole draft again. The gateway sends a connection's mutations over
+// the socket of its seoScore subscription, so edits follow their draft.
 import type { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
+import { AppError, badInput } from '@ensemble/tenancy/errors';
 import { createIncrementalScorer } from '../scoring/seo-scorer.ts';
-import { validateDraft, type DraftInput } from './studio.service.ts';
+import { validateDraft, type DraftInput, type ValidDraft } from './studio.service.ts';
+import { latestWins } from './latest-wins.ts';
 
 const MAX_SCORERS = 500;
 const scorers = new Map<string, ReturnType<typeof createIncrementalScorer>>();
 
-function scorerFor(itemId: string) {
-  let scorer = scorers.get(itemId);
-  if (scorer) {
-    scorers.delete(itemId); // re-insert: Map order is the LRU order
+/** Gets or creates the entry and marks it most recently used (Map order is the LRU order). */
+function lru<T>(map: Map<string, T>, key: string, create: () => T): T {
+  let value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
   } else {
-    scorer = createIncrementalScorer();
-    if (scorers.size >= MAX_SCORERS) scorers.delete(scorers.keys().next().value!);
+    value = create();
+    if (map.size >= MAX_SCORERS) map.delete(map.keys().next().value!);
   }
-  scorers.set(itemId, scorer);
-  return scorer;
+  map.set(key, value);
+  return value;
+}
+
+const scorerFor = (itemId: string) => lru(scorers, itemId, () => createIncrementalScorer());
+
+/** Paragraphs, as edits count them: the body split at blank lines written as "\n\n". */
+export const PARAGRAPH_SEPARATOR = '\n\n';
+const MAX_INSERTED_PARAGRAPHS = 1000;
+
+interface HeldDraft {
+  revision: number;
+  raw: DraftInput;
+  paragraphs: string[];
+}
+
+/** The last draft scored here, per score topic (owner tenant and item). */
+const held = new Map<string, HeldDraft>();
+
+export interface DraftEdit {
+  /** index of the first paragraph replaced */
+  at: number;
+  /** how many paragraphs from `at` are removed */
+  remove: number;
+  /** the paragraphs put in their place */
+  insert: string[];
 }
 
 // Live subscriptions in this process, per (subscribing tenant, item): each was
@@ -72,8 +111,15 @@ export function scoreTopic(tenantId: string, itemId: string): string {
   return `score:${tenantId}:${itemId}`;
 }
 
-export async function scoreAndPublish(pubsub: PgPubSub, tenantId: string, itemId: string, raw: DraftInput, revision: number): Promise<void> {
-  const input = validateDraft(raw);
+interface ScoreJob {
+  pubsub: PgPubSub;
+  tenantId: string;
+  itemId: string;
+  input: ValidDraft;
+  revision: number;
+}
+
+function score({ pubsub, tenantId, itemId, input, revision }: ScoreJob): Promise<void> {
   const result = scorerFor(itemId).score({
     channel: input.channel,
     title: input.title,
@@ -85,5 +131,47 @@ export async function scoreAndPublish(pubsub: PgPubSub, tenantId: string, itemId
   });
   // What SeoScore exposes, nothing more: every keystroke's event is serialised, compressed and sent to every replica.
   const { total, seo, readability, geo, explanation, checks, usage } = result;
-  await pubsub.publish(scoreTopic(tenantId, itemId), { itemId, revision, total, seo, readability, geo, explanation, checks, usage, computedAt: new Date().toISOString() });
+  return pubsub.publish(scoreTopic(tenantId, itemId), { itemId, revision, total, seo, readability, geo, explanation, checks, usage, computedAt: new Date().toISOString() });
+}
+
+const keystrokes = latestWins(score);
+
+/**
+ * Scores the draft and publishes the result on the item's topic; resolves once
+ * a score for this revision, or for a newer one of the same draft, is out.
+ * Bad input is refused at once and nothing is queued. The draft is held for
+ * the edits that follow.
+ */
+export async function scoreAndPublish(pubsub: PgPubSub, tenantId: string, itemId: string, raw: DraftInput, revision: number): Promise<void> {
+  const input = validateDraft(raw);
+  const topic = scoreTopic(tenantId, itemId);
+  const draft = lru(held, topic, () => ({ revision, raw, paragraphs: [] }));
+  Object.assign(draft, { revision, raw, paragraphs: raw.body.split(PARAGRAPH_SEPARATOR) });
+  await keystrokes.submit(topic, { pubsub, tenantId, itemId, input, revision });
+}
+
+/**
+ * Applies one edit to the draft held at revision `base` and scores the result
+ * as `revision`, like scoreAndPublish. CONFLICT when this process does not
+ * hold that revision of the draft; bad input changes nothing.
+ */
+export async function scoreEditAndPublish(pubsub: PgPubSub, tenantId: string, itemId: string, base: number, edit: DraftEdit, revision: number): Promise<void> {
+  if (!Number.isInteger(revision) || revision <= base) throw badInput('revision must be greater than base', 'revision');
+  const topic = scoreTopic(tenantId, itemId);
+  const draft = held.get(topic);
+  if (!draft || draft.revision !== base) {
+    throw new AppError('CONFLICT', 'This draft revision is not held for editing any more: send the whole draft with scoreDraft');
+  }
+  const { at, remove, insert } = edit;
+  if (!Number.isInteger(at) || at < 0 || !Number.isInteger(remove) || remove < 0 || at + remove > draft.paragraphs.length) {
+    throw badInput('The edit must replace paragraphs that exist in the draft', 'edit');
+  }
+  if (insert.length > MAX_INSERTED_PARAGRAPHS) throw badInput(`An edit inserts at most ${MAX_INSERTED_PARAGRAPHS} paragraphs`, 'edit');
+  const paragraphs = [...draft.paragraphs];
+  paragraphs.splice(at, remove, ...insert);
+  const raw = { ...draft.raw, body: paragraphs.join(PARAGRAPH_SEPARATOR) };
+  const input = validateDraft(raw);
+  lru(held, topic, () => draft);
+  Object.assign(draft, { revision, raw, paragraphs });
+  await keystrokes.submit(topic, { pubsub, tenantId, itemId, input, revision });
 }

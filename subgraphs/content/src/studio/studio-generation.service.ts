@@ -8,7 +8,8 @@
 //             caller's idempotency key) and the credit reservation (B2; for a
 //             regeneration the ledger also checks the plan's cap per item);
 //   (the model call, outside any transaction: no lock is held meanwhile)
-//   settle  — item/version, approval (the mode), settlement, job completed;
+//   settle  — item/version, approval (the mode), settlement, the call's
+//             ai_call row (the item names it), job completed;
 //   release — no model answered: the reservation is voided, the job failed.
 // A retry with the same key finds the completed job and returns its item:
 // the text is written and charged once. A refusal (no credits, cap reached,
@@ -21,7 +22,7 @@ import { Tenant } from '@ensemble/db/tenants/tenant.entity';
 import { AppError, badInput, isAppError, notFound } from '@ensemble/tenancy/errors';
 import { newId } from '@ensemble/tenancy/ids';
 import type { AiCompletion, AiRouter, CreditHooks, CreditReservation } from '@ensemble/ai/router';
-import { loadRoutePlan } from '@ensemble/ai/catalogue';
+import { insertAiCall, loadRoutePlan } from '@ensemble/ai/catalogue';
 import { estimateCredits } from '@ensemble/ai/offline-model';
 import { estimateTokenCount, promptText } from '@ensemble/ai/providers/provider';
 import {
@@ -258,7 +259,7 @@ function hooks(run: TenantRunner, plan: HookPlan, state: { reservation: CreditRe
       state.reservation = { reservationId: reserved.reservationId, amount: reserved.amount };
       return state.reservation;
     }),
-    settle: (reservation, { credits, completion }) => run(async (em) => {
+    settle: (reservation, { credits, completion, call }) => run(async (em) => {
       const job = await lockJob(em, plan.tenantId, plan.key);
       if (job.status === 'completed') {
         // A concurrent duplicate wrote and paid first: nothing more to charge, and a hold of its own goes back.
@@ -268,10 +269,12 @@ function hooks(run: TenantRunner, plan: HookPlan, state: { reservation: CreditRe
           });
         }
         state.itemId = job.itemId;
+        await insertAiCall(em, { ...call, credits: 0 });
         return 0;
       }
       const charged = await settle(em, plan.tenantId, plan.key, reservation, credits);
       const itemId = await plan.write(em, job, { tenantId: plan.tenantId, key: plan.key, reservation, completion, charged });
+      await insertAiCall(em, { ...call, credits: charged });
       await completeJob(em, job.id, itemId, { itemId, credits: { reserved: reservation.amount, charged }, model: completion.model.code, aiCallId: completion.callId });
       state.itemId = itemId;
       return charged;

@@ -7,12 +7,22 @@ import { requestLoader } from '@ensemble/subgraph-kit/loaders';
 import { ContentItem, type ContentItemRow } from '@ensemble/db/content/content-item.entity';
 import { badInput } from '@ensemble/tenancy/errors';
 import { uuidArrayLiteral } from '@ensemble/tenancy/ids';
-import { createDraft, currentBodies, getItem, listItems, saveDraft, type DraftInput } from './studio.service.ts';
-import { scoreAndPublish, scoreTopic, subscribedOwner, trackSubscription } from './scoring.service.ts';
+import { createDraft, currentBodies, getItem, listItems, saveDraft, slotTimes, type DraftInput } from './studio.service.ts';
+import { scoreAndPublish, scoreEditAndPublish, scoreTopic, subscribedOwner, trackSubscription, type DraftEdit } from './scoring.service.ts';
 import { diffVersions, listVersions, restoreVersion } from './content-versions.service.ts';
 import {
   generateContent, regenerateContent, regenerationQuote, type Caller, type GenerateInput, type RegenerateInput, type TenantRunner,
 } from './studio-generation.service.ts';
+
+/**
+ * The item a keystroke scores, inside the caller's scope. While this tenant has
+ * the item's score subscription open here (checked in the database when it
+ * opened), its owner is known; otherwise the database is asked (NOT_FOUND).
+ */
+async function scoredItem(ctx: RequestContext, id: string): Promise<{ id: string; tenantId: string }> {
+  const owner = subscribedOwner(ctx.identity.tenantId, id);
+  return owner ? { id, tenantId: owner } : ctx.tx(({ em }) => getItem(em, id));
+}
 
 // One router per process (it holds nothing between requests): the client's route, the fallbacks, the call log.
 const routers = new WeakMap<RequestContext['orm'], AiRouter>();
@@ -36,6 +46,10 @@ function callerOf(ctx: RequestContext): { run: TenantRunner; caller: Caller } {
 
 function bodyLoader(ctx: RequestContext) {
   return requestLoader<string, string>(ctx, 'content-body', (ids) => ctx.tx(({ em }) => currentBodies(em, ids)));
+}
+
+function slotTimeLoader(ctx: RequestContext) {
+  return requestLoader<string, Date>(ctx, 'content-slot-time', (ids) => ctx.tx(({ em }) => slotTimes(em, ids)));
 }
 
 function itemsByTenantLoader(ctx: RequestContext, limit: number) {
@@ -72,11 +86,14 @@ export const studioModule: SubgraphModule = {
         ctx.tx(({ em }) => saveDraft(em, args.id, args.input, actorOf(ctx))),
       scoreDraft: async (_: unknown, args: { id: string; input: DraftInput; revision: number }, ctx: RequestContext) => {
         if (!Number.isInteger(args.revision) || args.revision < 0) throw badInput('revision must be a non-negative integer', 'revision');
-        // Keystrokes: while this tenant has the item's score subscription open here (checked in the
-        // database when it opened), the item's owner is known; otherwise ask the database.
-        const owner = subscribedOwner(ctx.identity.tenantId, args.id);
-        const item = owner ? { id: args.id, tenantId: owner } : await ctx.tx(({ em }) => getItem(em, args.id));
+        const item = await scoredItem(ctx, args.id);
         await scoreAndPublish(ctx.pubsub, item.tenantId, item.id, args.input, args.revision);
+        return true;
+      },
+      scoreDraftEdit: async (_: unknown, args: { id: string; base: number; edit: DraftEdit; revision: number }, ctx: RequestContext) => {
+        if (!Number.isInteger(args.base) || args.base < 0) throw badInput('base must be a non-negative integer', 'base');
+        const item = await scoredItem(ctx, args.id);
+        await scoreEditAndPublish(ctx.pubsub, item.tenantId, item.id, args.base, args.edit, args.revision);
         return true;
       },
       generateContent: (_: unknown, args: { input: GenerateInput }, ctx: RequestContext) => {
@@ -106,6 +123,8 @@ export const studioModule: SubgraphModule = {
       status: (item: ContentItemRow) => item.status.toUpperCase(),
       mode: (item: ContentItemRow) => item.mode.toUpperCase(),
       body: (item: ContentItemRow, _: unknown, ctx: RequestContext) => bodyLoader(ctx).load(item.id).then((b) => b ?? ''),
+      scheduledAt: (item: ContentItemRow, _: unknown, ctx: RequestContext) =>
+        item.calendarSlotId ? slotTimeLoader(ctx).load(item.id) : null,
     },
     Tenant: {
       contentItems: (tenant: { id: string }, args: { limit: number }, ctx: RequestContext) => {

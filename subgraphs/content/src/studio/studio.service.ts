@@ -132,6 +132,16 @@ export async function saveDraft(em: EntityManager, id: string, raw: DraftInput, 
 }
 
 /** Bodies of the items' current versions: one query for any number of items. */
+/** The time of each item's calendar slot (items without a slot are absent), for a batch of items. */
+export async function slotTimes(em: EntityManager, itemIds: readonly string[]): Promise<Map<string, Date>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await em.getConnection().execute<{ item_id: string; scheduled_at: Date }[]>(
+    `select i.id as item_id, s.scheduled_at from content.content_item i
+       join content.calendar_slot s on s.tenant_id = i.tenant_id and s.id = i.calendar_slot_id
+      where i.id = any(?::uuid[])`, [uuidArrayLiteral(itemIds)], 'all', em.getTransactionContext());
+  return new Map(rows.map((r) => [r.item_id, new Date(r.scheduled_at)]));
+}
+
 export async function currentBodies(em: EntityManager, itemIds: readonly string[]): Promise<Map<string, string>> {
   if (itemIds.length === 0) return new Map();
   const rows = await em.getConnection().execute<{ item_id: string; body: string }[]>(

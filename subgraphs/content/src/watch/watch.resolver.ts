@@ -13,7 +13,7 @@ import { COMPETITOR_CAPTURE_WORKFLOW, competitorCaptureWorkflowId, type CaptureR
 import { previewSource } from './watch-capture.service.ts';
 import type { CaptureDiff, PriceChange } from './watch-diff.ts';
 import { validateSelectors, type FeedEntry, type PageSelectors, type Product } from './watch-extract.ts';
-import { watchFetcherFromEnv } from './watch-fetcher.ts';
+import { fetcherFromEnv } from '../egress/test-routes.ts';
 import {
   addSource, getAlert, getCapture, getSource, listAlerts, listCaptures, listCompetitors, listSources, markAlertRead, markAllAlertsRead,
   removeSource, unreadAlertCount, updateSource, type AlertView, type CaptureView, type CompetitorView, type SourceInput, type SourceUpdate, type SourceView,
@@ -96,7 +96,7 @@ interface PreviewInput {
 
 export function watchModule(deps: WatchModuleDeps): SubgraphModule {
   // Built now, so a misconfiguration (test routes outside NODE_ENV=test) stops the subgraph at start.
-  const fetcher = deps.fetch ?? watchFetcherFromEnv();
+  const fetcher = deps.fetch ?? fetcherFromEnv();
   const capture = deps.capture ?? temporalCapture(deps);
   return {
     sdl: readSdl(new URL('./watch.graphql', import.meta.url)),

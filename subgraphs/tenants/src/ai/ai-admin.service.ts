@@ -54,6 +54,8 @@ export interface ProviderView {
   baseUrl: string | null;
   active: boolean;
   hasKey: boolean;
+  /** set to run without a key (an OpenAI-compatible server that takes none) */
+  keyless: boolean;
   keyLast4: string | null;
   keySetAt: Date | null;
   lastCall: { at: Date; outcome: CallOutcome; errorKind: string | null; error: string | null } | null;
@@ -122,6 +124,7 @@ function providerFrom(row: Row): ProviderView {
     baseUrl: (row['base_url'] as string | null) ?? null,
     active: row['active'] as boolean,
     hasKey: row['has_key'] as boolean,
+    keyless: row['keyless'] === true,
     keyLast4: (row['last4'] as string | null) || null,
     keySetAt: toDate(row['rotated_at']),
     lastCall: row['last_at']
@@ -132,7 +135,7 @@ function providerFrom(row: Row): ProviderView {
 
 const PROVIDER_SELECT = `
   select p.id, p.code, p.kind, p.name, p.base_url, p.active,
-         s.provider_id is not null as has_key, s.last4, s.rotated_at,
+         s.provider_id is not null as has_key, s.keyless, s.last4, s.rotated_at,
          lc.created_at as last_at, lc.outcome as last_outcome, lc.error as last_error
     from tenants.ai_provider p
     left join tenants.ai_provider_secret s on s.provider_id = p.id
@@ -151,22 +154,30 @@ async function providerById(em: EntityManager, id: string): Promise<ProviderView
   return providerFrom(row);
 }
 
-/** Encrypts and stores a provider's key (replacing any previous one). */
+/**
+ * Encrypts and stores a provider's key (replacing any previous one). An empty
+ * key is accepted only for an OpenAI-compatible server (always at a base URL:
+ * a table check; Ollama and vLLM take no key): the provider is then configured
+ * as keyless, with no placeholder key.
+ */
 export async function setProviderKey(em: EntityManager, providerId: string, key: string, keyring: Keyring): Promise<ProviderView> {
   await requirePlatform(em);
   const provider = await providerById(em, providerId);
   if (provider.kind === 'offline') throw badInput('The built-in offline provider needs no key.', 'key');
   const clean = typeof key === 'string' ? key.trim() : '';
-  if (!clean) throw badInput('Enter the API key.', 'key');
+  const keyless = clean === '';
+  if (keyless && provider.kind !== 'openai_compatible') {
+    throw badInput('Enter the API key. Only an OpenAI-compatible server (Ollama, vLLM) may run without one.', 'key');
+  }
   if (clean.length > MAX_KEY_LENGTH) throw badInput(`The API key is longer than ${MAX_KEY_LENGTH} characters.`, 'key');
   if (/\s/.test(clean) || [...clean].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) throw badInput('The API key must be one line without spaces.', 'key');
   const sealed = encryptSecret(clean, providerKeyContext(provider.id), keyring);
   await sql(em,
-    `insert into tenants.ai_provider_secret (provider_id, encrypted_key, key_id, last4, rotated_at)
-     values (?, ?, ?, ?, clock_timestamp())
+    `insert into tenants.ai_provider_secret (provider_id, encrypted_key, key_id, last4, keyless, rotated_at)
+     values (?, ?, ?, ?, ?, clock_timestamp())
      on conflict (provider_id) do update
-       set encrypted_key = excluded.encrypted_key, key_id = excluded.key_id, last4 = excluded.last4, rotated_at = excluded.rotated_at`,
-    [provider.id, sealed.blob, sealed.keyId, lastFour(clean)]);
+       set encrypted_key = excluded.encrypted_key, key_id = excluded.key_id, last4 = excluded.last4, keyless = excluded.keyless, rotated_at = excluded.rotated_at`,
+    [provider.id, sealed.blob, sealed.keyId, lastFour(clean), keyless]);
   return providerById(em, provider.id);
 }
 

@@ -6,12 +6,14 @@ import type { RequestContext } from '@ensemble/subgraph-kit/context';
 import { readSdl, type SubgraphModule } from '@ensemble/subgraph-kit/schema';
 import { AppError, badInput } from '@ensemble/tenancy/errors';
 import { systemResolve, type Resolver } from '@ensemble/ingest/safe-fetch';
-import { offlineSpeechEngineFor } from '@ensemble/ingest/speech';
+import { speechSupport } from '@ensemble/ai/speech-support';
 import { TASK_QUEUE } from '@ensemble/workflow-contracts/pipeline';
 import {
   ONBOARDING_WORKFLOW,
+  SOURCE_STAGES,
   onboardingProgressTopic,
   onboardingWorkflowId,
+  type SourceStage,
   type OnboardingProgressEvent,
   type OnboardingWorkflowInput,
 } from '@ensemble/workflow-contracts/onboarding';
@@ -51,6 +53,17 @@ async function announce(ctx: RequestContext, session: SessionView, stage: Onboar
 
 const FINISHED = new Set(['proposed', 'accepted', 'failed', 'abandoned']);
 
+/**
+ * The session as read after an event, showing the event's own stage for its
+ * source: under load the read may already see a later stage, and the person
+ * watching should still see each stage a source went through, in order.
+ */
+export function withEventStage(session: SessionView, event: OnboardingProgressEvent): SessionView {
+  const stage = event.stage;
+  if (!event.sourceId || !(SOURCE_STAGES as readonly string[]).includes(stage)) return session;
+  return { ...session, sources: session.sources.map((source) => (source.id === event.sourceId ? { ...source, stage: stage as SourceStage } : source)) };
+}
+
 /** Pushes the session: its current state first, then after every progress event; ends once ingestion is over. */
 async function* progressStream(ctx: RequestContext, first: SessionView): AsyncGenerator<SessionView> {
   // Listen before reading again, so no event falls between the read and the listen.
@@ -59,9 +72,9 @@ async function* progressStream(ctx: RequestContext, first: SessionView): AsyncGe
     let session = (await ctx.tx(({ em }) => findSession(em, first.id))) ?? first;
     yield session;
     if (FINISHED.has(session.status)) return;
-    for await (const _event of events) {
+    for await (const event of events) {
       session = await ctx.tx(({ em }) => requireSession(em, first.id));
-      yield session;
+      yield withEventStage(session, event);
       if (FINISHED.has(session.status)) return;
     }
   } finally {
@@ -102,20 +115,14 @@ export function onboardingModule(deps: OnboardingModuleDeps): SubgraphModule {
         onboarding: (_: unknown, _args: unknown, ctx: RequestContext) => ctx.tx(({ em, tenantId }) => currentSession(em, tenantId)),
         onboardingDraft: (_: unknown, _args: unknown, ctx: RequestContext) =>
           ctx.tx(async ({ em, tenantId }) => draftOf((await currentSession(em, tenantId))?.draft ?? null)),
-        onboardingSpeechSupport: async (_: unknown, args: { language?: string | null }, ctx: RequestContext) => {
-          const language = args.language?.trim() || (await ctx.tx(async ({ em, tenantId }) => (await em.findOne(Tenant, { id: tenantId }))?.locale ?? 'en'));
-          if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(language)) throw badInput('language must be a language tag such as en or fr-FR', 'language');
-          const engine = offlineSpeechEngineFor(language);
-          const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(language) ?? language;
-          return {
-            language,
-            offline: engine !== null,
-            engine: engine?.engine ?? null,
-            message: engine
-              ? `${name} recordings are transcribed on this server (${engine.engine}, ${engine.language}).`
-              : `No offline speech-to-text engine covers ${name} on this server; recordings in ${name} need a speech-to-text provider configured by the platform.`,
-          };
-        },
+        onboardingSpeechSupport: async (_: unknown, args: { language?: string | null }, ctx: RequestContext) =>
+          ctx.tx(async ({ em, tenantId }) => {
+            const language = args.language?.trim() || ((await em.findOne(Tenant, { id: tenantId }))?.locale ?? 'en');
+            if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(language)) throw badInput('language must be a language tag such as en or fr-FR', 'language');
+            // The route's answer, not this host's: transcription runs in the worker (see speech-support.ts).
+            const support = await speechSupport(em, tenantId, language);
+            return { ...support, gap: support.gap?.toUpperCase() ?? null };
+          }),
       },
       Mutation: {
         saveOnboardingAnswers: (_: unknown, args: { answers: Record<string, unknown> }, ctx: RequestContext) =>

@@ -26,6 +26,7 @@ function KeyStatus({ provider }: { provider: AiProvider }) {
   const { t, i18n } = useTranslation();
   if (provider.kind === 'OFFLINE') return <Text size="sm" c="dimmed">{t('aiAdmin.providers.noKeyNeeded')}</Text>;
   if (!provider.hasKey) return <Badge color="gray" variant="light" tt="none">{t('aiAdmin.providers.noKey')}</Badge>;
+  if (provider.keyless) return <Badge color="teal" variant="light" tt="none">{t('aiAdmin.providers.keyless')}</Badge>;
   const label = provider.keyLast4 ? t('aiAdmin.providers.keySet', { last4: provider.keyLast4 }) : t('aiAdmin.providers.keySetShort');
   if (keyRejected(provider)) {
     return (
@@ -43,6 +44,8 @@ function KeyModal({ provider, onClose }: { provider: AiProvider; onClose: () => 
   const { t } = useTranslation();
   const [key, setKey] = useState('');
   const [save, { loading, error }] = useMutation(SET_PROVIDER_KEY_MUTATION);
+  // An OpenAI-compatible server may take no key: saving the field empty says so.
+  const mayBeKeyless = provider.kind === 'OPENAI_COMPATIBLE';
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await save({ variables: { providerId: provider.id, key } }).catch(() => null);
@@ -61,14 +64,16 @@ function KeyModal({ provider, onClose }: { provider: AiProvider; onClose: () => 
             onChange={(e) => setKey(e.currentTarget.value)}
             autoComplete="off"
             data-1p-ignore
-            required
+            required={!mayBeKeyless}
             data-autofocus
           />
-          {provider.kind === 'OPENAI_COMPATIBLE' ? <Text size="xs" c="dimmed">{t('aiAdmin.providers.keyHelpLocal')}</Text> : null}
+          {mayBeKeyless ? <Text size="xs" c="dimmed">{t('aiAdmin.providers.keyHelpLocal')}</Text> : null}
           <ErrorAlert error={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('aiAdmin.cancel')}</Button>
-            <Button type="submit" loading={loading} disabled={!key.trim()}>{t('aiAdmin.save')}</Button>
+            <Button type="submit" loading={loading} disabled={!key.trim() && !mayBeKeyless}>
+              {key.trim() || !mayBeKeyless ? t('aiAdmin.save') : t('aiAdmin.providers.saveKeyless')}
+            </Button>
           </Group>
         </Stack>
       </form>

@@ -23,6 +23,8 @@ export interface AiProvider {
   baseUrl: string | null;
   active: boolean;
   hasKey: boolean;
+  /** runs without a key (an OpenAI-compatible server that takes none) */
+  keyless: boolean;
   keyLast4: string | null;
   keySetAt: string | null;
   lastCall: AiProviderLastCall | null;
@@ -79,7 +81,7 @@ export interface AvailableModel {
   chosen: boolean;
 }
 
-const PROVIDER_FIELDS = 'id code kind name baseUrl active hasKey keyLast4 keySetAt lastCall { at outcome errorKind error }';
+const PROVIDER_FIELDS = 'id code kind name baseUrl active hasKey keyless keyLast4 keySetAt lastCall { at outcome errorKind error }';
 const MODEL_FIELDS = 'id code name tier active inputPrice outputPrice currency contextTokens capabilities provider { id name kind active hasKey }';
 
 export const AI_PROVIDERS_QUERY: TypedDocumentNode<{ aiProviders: AiProvider[] }, Record<string, never>> = gql`

@@ -1,8 +1,9 @@
-import { Alert, Button, CopyButton, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@apollo/client/react';
-import { IconCheck, IconCopy, IconLink } from '@tabler/icons-react';
+import { IconLink } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CopyValueButton } from '../common/CopyValueButton.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { formatDateTime } from '../common/format.ts';
 import { CREATE_APPROVAL_LINK_MUTATION } from './approvals.graphql.ts';
@@ -30,13 +31,7 @@ export function ExternalLinkModal({ itemId, opened, onClose }: { itemId: string;
               <TextInput value={url} readOnly aria-label={t('approvals.link.url')} data-testid="approval-link-url" onFocus={(e) => e.currentTarget.select()} />
               <Group justify="space-between">
                 <Text size="xs">{t('approvals.link.expires', { at: formatDateTime(link.expiresAt, i18n.language) })}</Text>
-                <CopyButton value={url}>
-                  {({ copied, copy }) => (
-                    <Button size="xs" variant="light" leftSection={copied ? <IconCheck size={14} /> : <IconCopy size={14} />} onClick={copy}>
-                      {copied ? t('approvals.link.copied') : t('approvals.link.copy')}
-                    </Button>
-                  )}
-                </CopyButton>
+                <CopyValueButton value={url} />
               </Group>
             </Stack>
           </Alert>

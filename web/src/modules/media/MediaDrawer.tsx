@@ -1,11 +1,12 @@
 // One file of the library: preview or player, facts, tags, alternative text,
 // copy for content, where it is used, delete.
-import { Alert, Anchor, Button, CopyButton, Drawer, Group, Image, List, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Drawer, Group, Image, List, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { IconCopy, IconExternalLink, IconTrash } from '@tabler/icons-react';
+import { IconExternalLink, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { CopyValueButton } from '../common/CopyValueButton.tsx';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { formatDateTime } from '../common/format.ts';
 import { formatBytes, formatMediaDuration } from './format-media.ts';
@@ -62,20 +63,8 @@ export function MediaDrawer({ media, onClose, onDeleted, canWrite }: { media: Me
             </Text>
           </Stack>
           <Group gap="xs">
-            <CopyButton value={mediaMarkdown({ ...media, embedUrl: absolute(media.embedUrl) })}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="light" leftSection={<IconCopy size={14} />} onClick={copy}>
-                  {copied ? t('media.drawer.copied') : t('media.drawer.copyMarkdown')}
-                </Button>
-              )}
-            </CopyButton>
-            <CopyButton value={absolute(media.embedUrl)}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="default" leftSection={<IconCopy size={14} />} onClick={copy}>
-                  {copied ? t('media.drawer.copied') : t('media.drawer.copyLink')}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValueButton value={mediaMarkdown({ ...media, embedUrl: absolute(media.embedUrl) })} label={t('media.drawer.copyMarkdown')} />
+            <CopyValueButton value={absolute(media.embedUrl)} label={t('media.drawer.copyLink')} variant="default" />
           </Group>
           <TagsInput
             label={t('media.drawer.tags')}

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../common/ErrorAlert.tsx';
 import { UploadError } from '../media/upload.ts';
 import { SourceList } from './SourceList.tsx';
-import { ADD_SOURCE, ONBOARDING_QUERY, REMOVE_SOURCE, SPEECH_SUPPORT_QUERY, type OnboardingSession } from './onboarding.graphql.ts';
+import { ADD_SOURCE, ONBOARDING_QUERY, REMOVE_SOURCE, SPEECH_SUPPORT_QUERY, type OnboardingSession, type SpeechSupport } from './onboarding.graphql.ts';
 import { uploadOnboardingFile } from './upload-file.ts';
 
 interface UploadRow {
@@ -19,6 +19,13 @@ interface UploadRow {
 }
 
 const LANGUAGES = ['en', 'fr'] as const;
+
+/** Why a recording in the chosen language cannot be transcribed, in the user's words. */
+const SPEECH_GAP_MESSAGES = {
+  LANGUAGE_NOT_COVERED: 'onboarding.sources.noOfflineSpeech',
+  ENGINE_NOT_INSTALLED: 'onboarding.sources.speechNotInstalled',
+  NO_MODEL: 'onboarding.sources.noSpeechModel',
+} as const satisfies Record<NonNullable<SpeechSupport['gap']>, string>;
 
 function Panel({ icon, title, help, children }: { icon: ReactNode; title: string; help: string; children: ReactNode }) {
   return (
@@ -164,9 +171,9 @@ export function SourcesStep({ session, workspaceLocale, onBack, onNext }: { sess
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Panel icon={<IconMicrophone size={20} aria-hidden="true" />} title={t('onboarding.sources.audioTitle')} help={t('onboarding.sources.audioHelp')}>
             <Select label={t('onboarding.sources.spokenLanguage')} data={LANGUAGES.map((l) => ({ value: l, label: languageName(l) }))} value={language} onChange={(v) => setLanguage(v ?? language)} allowDeselect={false} size="xs" />
-            {speech.data && !speech.data.onboardingSpeechSupport.offline ? (
+            {speech.data && !speech.data.onboardingSpeechSupport.covered ? (
               <Alert color="yellow" variant="light" p="xs" icon={<IconInfoCircle size={16} />} data-testid="speech-notice">
-                <Text size="xs">{t('onboarding.sources.noOfflineSpeech', { language: languageName(language) })}</Text>
+                <Text size="xs">{t(SPEECH_GAP_MESSAGES[speech.data.onboardingSpeechSupport.gap ?? 'NO_MODEL'], { language: languageName(language) })}</Text>
               </Alert>
             ) : null}
             <Group gap="sm" grow>

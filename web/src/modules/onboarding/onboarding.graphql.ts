@@ -185,16 +185,20 @@ export const ONBOARDING_QUERY: TypedDocumentNode<{ onboarding: OnboardingSession
 
 export interface SpeechSupport {
   language: string;
+  covered: boolean;
   offline: boolean;
   engine: string | null;
+  gap: 'LANGUAGE_NOT_COVERED' | 'ENGINE_NOT_INSTALLED' | 'NO_MODEL' | null;
 }
 
 export const SPEECH_SUPPORT_QUERY: TypedDocumentNode<{ onboardingSpeechSupport: SpeechSupport }, { language: string }> = gql`
   query OnboardingSpeechSupport($language: String) {
     onboardingSpeechSupport(language: $language) {
       language
+      covered
       offline
       engine
+      gap
     }
   }
 `;

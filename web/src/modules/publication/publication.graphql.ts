@@ -46,8 +46,12 @@ export interface PostSummary {
   channel: string;
   title: string;
   status: string;
+  /** its calendar slot's time: an approved post is published then */
+  scheduledAt: string | null;
   updatedAt: string;
 }
+
+export type FormConnector = 'SMTP' | 'TWILIO' | 'WEBHOOK';
 
 export interface PublishingChannel {
   channelId: string;
@@ -56,7 +60,22 @@ export interface PublishingChannel {
   connector: string | null;
   connectionName: string | null;
   connectionStatus: string | null;
+  /** the accounts it can be connected to with a form */
+  connectable: FormConnector[];
+  /** approved posts of this kind whose time passed unpublished */
+  overdue: number;
 }
+
+export interface ConnectChannelInput {
+  connector: FormConnector;
+  displayName: string;
+  url?: string | null;
+  from?: string | null;
+  accountSid?: string | null;
+  authToken?: string | null;
+}
+
+const CHANNEL_FIELDS = 'channelId channel name connector connectionName connectionStatus connectable overdue';
 
 const PUBLICATION_FIELDS = `
   id itemId itemTitle channel version idempotencyKey connector status externalId externalUrl attemptCount lastError
@@ -70,9 +89,24 @@ export const PUBLICATIONS_OVERVIEW_QUERY: TypedDocumentNode<
   Record<string, never>
 > = gql`
   query PublicationsOverview {
-    contentItems(limit: 100) { id channel title status updatedAt }
+    contentItems(limit: 100) { id channel title status scheduledAt updatedAt }
     publications(limit: 200) { id itemId status updatedAt connector }
-    publishingChannels { channelId channel name connector connectionName connectionStatus }
+    publishingChannels { ${CHANNEL_FIELDS} }
+  }
+`;
+
+export const CONNECT_CHANNEL_MUTATION: TypedDocumentNode<
+  { connectChannel: { signingSecret: string | null; channel: PublishingChannel } },
+  { channelId: string; input: ConnectChannelInput }
+> = gql`
+  mutation ConnectChannel($channelId: ID!, $input: ConnectChannelInput!) {
+    connectChannel(channelId: $channelId, input: $input) { signingSecret channel { ${CHANNEL_FIELDS} } }
+  }
+`;
+
+export const DISCONNECT_CHANNEL_MUTATION: TypedDocumentNode<{ disconnectChannel: PublishingChannel }, { channelId: string }> = gql`
+  mutation DisconnectChannel($channelId: ID!) {
+    disconnectChannel(channelId: $channelId) { ${CHANNEL_FIELDS} }
   }
 `;
 

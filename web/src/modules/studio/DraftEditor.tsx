@@ -1,5 +1,6 @@
 import { Badge, Button, Card, Grid, Group, NativeSelect, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
-import { IconCheck, IconDeviceFloppy, IconHistory, IconRefresh } from '@tabler/icons-react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
+import { IconCheck, IconDeviceFloppy, IconHistory, IconRefresh, IconSend } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../apollo/errors.ts';
@@ -9,7 +10,7 @@ import { RegeneratePanel, useRegenerationQuote } from './RegeneratePanel.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
 import { VersionHistory } from './VersionHistory.tsx';
 import { InsertMediaButton } from '../media/InsertMediaButton.tsx';
-import { CHANNELS } from './studio.graphql.ts';
+import { CHANNELS, CONTENT_ITEM_QUERY, SUBMIT_FOR_REVIEW_MUTATION } from './studio.graphql.ts';
 import type { Channel, ContentItem } from './studio.graphql.ts';
 import { useDraftEditor } from './useDraftEditor.ts';
 import { useLiveScore } from './useLiveScore.ts';
@@ -30,12 +31,28 @@ export function DraftEditor({ item }: { item: ContentItem }) {
   const [notice, setNotice] = useState<string | null>(null);
   const { fields, setField } = editor;
   const credits = quote.data?.regenerationQuote.credits;
-  // A notice about the last AI or history action stays until the text is edited again.
+  const client = useApolloClient();
+  const [submitForReview, submission] = useMutation(SUBMIT_FOR_REVIEW_MUTATION);
+  // Only a saved draft goes to review: the round reviews the saved version, never unsaved edits.
+  const submitBlocked = item.status !== 'DRAFT' ? t('studio.review.notDraft', { status: t(`contentStatus.${item.status}`) }) : editor.dirty ? t('studio.review.saveFirst') : null;
+  const submit = async () => {
+    try {
+      const result = await submitForReview({ variables: { itemId: item.id } });
+      const approval = result.data?.submitForReview;
+      if (approval) setNotice(t(approval.status === 'AUTO_APPROVED' ? 'studio.review.autoApproved' : 'studio.review.submitted'));
+    } catch {
+      // A refusal usually means the item moved on elsewhere (reviewed, approved): show where it stands now.
+      await client.query({ query: CONTENT_ITEM_QUERY, variables: { id: item.id }, fetchPolicy: 'network-only' }).catch(() => null);
+    }
+  };
+  // A notice about the last AI, history or review action stays until the text is edited or saved again.
   useEffect(() => {
     if (editor.dirty) setNotice(null);
   }, [editor.dirty]);
   // A rejected field is marked on its input (scoring and saving validate alike); other errors stay in their panel.
   const problem = [live.error, editor.saveError].map((error) => (error ? describeError(error) : null)).find((described) => described?.field);
+  // The latest action speaks: a notice (AI, history, review) unless a save came after it.
+  const status = notice ?? (editor.justSaved !== null ? t('studio.saved', { version: editor.justSaved }) : null);
   const fieldError = (name: string) => (problem?.field === name ? (problem.detail ?? t('errors.badInput')) : undefined);
 
   return (
@@ -45,6 +62,7 @@ export function DraftEditor({ item }: { item: ContentItem }) {
           <form
             onSubmit={(event) => {
               event.preventDefault();
+              setNotice(null);
               void editor.save();
             }}
           >
@@ -62,18 +80,11 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                   <Badge variant="outline" color="gray" radius="sm" size="lg" tt="none" data-testid="draft-mode">
                     {t('studioAi.modeBadge', { mode: t(`studioAi.modes.${item.mode}`) })}
                   </Badge>
-                  {editor.justSaved !== null ? (
+                  {status ? (
                     <Group gap={4} role="status">
                       <IconCheck size={16} color="var(--mantine-color-teal-7)" aria-hidden="true" />
                       <Text size="sm" c="teal.8">
-                        {t('studio.saved', { version: editor.justSaved })}
-                      </Text>
-                    </Group>
-                  ) : notice ? (
-                    <Group gap={4} role="status">
-                      <IconCheck size={16} color="var(--mantine-color-teal-7)" aria-hidden="true" />
-                      <Text size="sm" c="teal.8">
-                        {notice}
+                        {status}
                       </Text>
                     </Group>
                   ) : null}
@@ -91,9 +102,15 @@ export function DraftEditor({ item }: { item: ContentItem }) {
                   <Button type="submit" leftSection={<IconDeviceFloppy size={16} />} loading={editor.saving} disabled={!editor.dirty && editor.justSaved !== null}>
                     {t('studio.save')}
                   </Button>
+                  <Tooltip label={submitBlocked} disabled={submitBlocked === null}>
+                    <Button variant="filled" color="teal" leftSection={<IconSend size={16} />} loading={submission.loading} disabled={submitBlocked !== null} onClick={() => void submit()}>
+                      {t('studio.review.submit')}
+                    </Button>
+                  </Tooltip>
                 </Group>
               </Group>
               {editor.saveError && !describeError(editor.saveError).field ? <ErrorAlert error={editor.saveError} title={t('studio.saveFailed')} /> : null}
+              {submission.error ? <ErrorAlert error={submission.error} title={t('studio.review.failed')} /> : null}
               <Grid gap="md">
                 <Grid.Col span={{ base: 12, sm: 5 }}>
                   <NativeSelect

@@ -1,5 +1,6 @@
 import { gql } from '@apollo/client';
 import type { TypedDocumentNode } from '@apollo/client';
+import type { ApprovalStatus } from '../calendar/calendar.graphql.ts';
 
 export const CHANNELS = ['BLOG', 'LANDING_PAGE', 'LINKEDIN', 'FACEBOOK', 'INSTAGRAM', 'X', 'GOOGLE_BUSINESS', 'NEWSLETTER', 'EMAIL', 'SMS'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -135,6 +136,19 @@ export const SAVE_DRAFT_MUTATION: TypedDocumentNode<{ saveDraft: ContentItem }, 
     }
   }
   ${CONTENT_ITEM_FIELDS}
+`;
+
+/** Paragraphs `at` … `at + remove - 1` of the body (split at "\n\n") replaced by `insert`. */
+export interface DraftEdit {
+  at: number;
+  remove: number;
+  insert: string[];
+}
+
+export const SCORE_DRAFT_EDIT_MUTATION: TypedDocumentNode<{ scoreDraftEdit: boolean }, { id: string; base: number; edit: DraftEdit; revision: number }> = gql`
+  mutation ScoreDraftEdit($id: ID!, $base: Int!, $edit: DraftEdit!, $revision: Int!) {
+    scoreDraftEdit(id: $id, base: $base, edit: $edit, revision: $revision)
+  }
 `;
 
 export const SCORE_DRAFT_MUTATION: TypedDocumentNode<{ scoreDraft: boolean }, { id: string; input: DraftInput; revision: number }> = gql`
@@ -305,4 +319,25 @@ export const RESTORE_VERSION_MUTATION: TypedDocumentNode<{ restoreContentVersion
     }
   }
   ${CONTENT_ITEM_FIELDS}
+`;
+
+export interface SubmittedForReview {
+  id: string;
+  status: ApprovalStatus;
+  item: { id: string; status: ContentStatus; updatedAt: string };
+}
+
+/** Opens a review round; the item's new status lands in the cache under its id, so the page shows it at once. */
+export const SUBMIT_FOR_REVIEW_MUTATION: TypedDocumentNode<{ submitForReview: SubmittedForReview }, { itemId: string }> = gql`
+  mutation SubmitForReview($itemId: ID!) {
+    submitForReview(itemId: $itemId) {
+      id
+      status
+      item {
+        id
+        status
+        updatedAt
+      }
+    }
+  }
 `;

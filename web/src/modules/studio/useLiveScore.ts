@@ -1,7 +1,10 @@
 import { useMutation, useSubscription } from '@apollo/client/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRealtime } from '../../apollo/realtime.ts';
-import { SCORE_DRAFT_MUTATION, SEO_SCORE_SUBSCRIPTION } from './studio.graphql.ts';
+import { describeError } from '../../apollo/errors.ts';
+import { REALTIME } from '../../apollo/client.ts';
+import { SCORE_DRAFT_EDIT_MUTATION, SCORE_DRAFT_MUTATION, SEO_SCORE_SUBSCRIPTION } from './studio.graphql.ts';
+import { onlyBodyChanged, paragraphEdit } from './paragraph-edit.ts';
 import type { DraftInput, SeoScore } from './studio.graphql.ts';
 
 /** Typing pauses shorter than this are one edit. */
@@ -23,7 +26,12 @@ export interface LiveScore {
 
 export function useLiveScore(itemId: string, input: DraftInput): LiveScore {
   const realtime = useRealtime();
-  const [scoreDraft] = useMutation(SCORE_DRAFT_MUTATION);
+  // On the socket that carries the seoScore subscription: the gateway hands these straight to the
+  // content service that scores and pushes (no query plan, no extra HTTP request).
+  const [scoreDraft] = useMutation(SCORE_DRAFT_MUTATION, { context: REALTIME });
+  const [scoreDraftEdit] = useMutation(SCORE_DRAFT_EDIT_MUTATION, { context: REALTIME });
+  /** The draft last sent: the next change to its body only is sent as an edit of it. */
+  const lastSent = useRef<{ revision: number; input: DraftInput } | null>(null);
   const [score, setScore] = useState<SeoScore | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -44,13 +52,25 @@ export function useLiveScore(itemId: string, input: DraftInput): LiveScore {
         send();
       }
     }, UNANSWERED_MS);
-    scoreDraft({ variables: { id: itemId, input: inputRef.current, revision } })
+    const input = inputRef.current;
+    const base = lastSent.current;
+    lastSent.current = { revision, input };
+    const request = base && onlyBodyChanged(base.input, input)
+      ? scoreDraftEdit({ variables: { id: itemId, base: base.revision, edit: paragraphEdit(base.input.body, input.body), revision } })
+      : scoreDraft({ variables: { id: itemId, input, revision } });
+    request
       .then(() => setError(null))
       .catch((caught: unknown) => {
+        // The service no longer holds the draft this edit applies to (restart, another replica): send all of it.
+        if (describeError(caught).code === 'CONFLICT' && sentRevision.current === revision) {
+          lastSent.current = null;
+          send();
+          return;
+        }
         setError(caught);
         setPending(false);
       });
-  }, [itemId, scoreDraft]);
+  }, [itemId, scoreDraft, scoreDraftEdit]);
 
   const subscription = useSubscription(SEO_SCORE_SUBSCRIPTION, {
     variables: { itemId },

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { graphql, type ExecutionResult } from 'graphql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -15,13 +14,14 @@ import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase } from '@ensemble/testing/database';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import { ANONYMOUS, type Identity } from '@ensemble/tenancy/identity';
 import { createDraft } from '@ensemble/subgraph-content/studio/studio.service';
 import { studioModule } from '@ensemble/subgraph-content/studio/studio.resolver';
 import { submitItem } from '@ensemble/subgraph-content/approval/approval.service';
 import { approvalModule } from '@ensemble/subgraph-content/approval/approval.resolver';
+import { startApprovalWorkflow } from '@ensemble/subgraph-content/approval/approval-workflow.client';
 import { RateLimiter } from '@ensemble/subgraph-content/approval/rate-limit';
 import { signLinkToken } from '@ensemble/subgraph-content/approval/approval-link';
 import { approvalWorkflowId, type ApprovalSignal, type ApprovalState, type ApprovalWorkflowInput } from '@ensemble/workflow-contracts/approval';
@@ -139,28 +139,54 @@ describe('approval workflow (time-skipping)', () => {
     const approve = signal(approvalId, 'Lovely, ship it');
     await handle.signal(approveSignal, approve);
     await handle.signal(approveSignal, approve);
-    expect(await handle.result()).toEqual({ status: 'approved', approvalId, rounds: 1, remindersSent: 1 });
+    // No slot: nothing to wait for (a person publishes it by hand).
+    expect(await handle.result()).toEqual({ status: 'approved', approvalId, rounds: 1, remindersSent: 1, publication: { status: 'no_slot', publicationId: null, at: expect.any(String) } });
     const decided = await row<{ status: string; decided_by: string; decision_note: string }>('select status, decided_by, decision_note from content.approval where id = $1', [approvalId]);
     expect(decided).toEqual({ status: 'approved', decided_by: A_ADMIN, decision_note: 'Lovely, ship it' });
     expect((await row<{ status: string }>('select status from content.content_item where id = $1', [itemId])).status).toBe('approved');
     expect((await admin.query('select body from content.approval_comment where approval_id = $1', [approvalId])).rows).toEqual([{ body: 'Lovely, ship it' }]);
   });
 
-  it('approves a planned item as scheduled (its slot is still to come)', async () => {
-    const itemId = await draft(A, A_ADMIN);
-    const slotId = randomUUIDLike();
-    // Workflow time is the test server's, ahead of the wall clock after the skips above.
-    const serverNow = await env.currentTimeMs();
-    await admin.query(`insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, item_id) values ($1, $2, 'instagram', $3, 'filled', $4)`,
-      [slotId, A, new Date(serverNow + 30 * 24 * HOUR), itemId]);
-    await admin.query('update content.content_item set calendar_slot_id = $1 where id = $2', [slotId, itemId]);
-    const { approval } = await withTenant(orm, A, A_ADMIN, ({ em }) => submitItem(em, { itemId, requestedBy: A_ADMIN, expiresAt: new Date(Date.now() + 168 * HOUR) }));
-    const handle = await env.client.workflow.start(approvalWorkflow, { workflowId: approvalWorkflowId(A, itemId), taskQueue, args: [input(A, itemId)] });
+  it('approves a planned item as scheduled, and at its slot\'s time tries its channel (no connector: it stays scheduled)', async () => {
+    const { itemId, slotId, serverNow, approval, handle } = await planned();
     await handle.signal(approveSignal, signal(approval.id));
-    expect((await handle.result()).status).toBe('approved');
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'awaiting_slot');
+    expect((await handle.query(approvalStateQuery)).publishAt).toBe(new Date(serverNow + 30 * 24 * HOUR).toISOString());
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ status: 'approved', publication: { status: 'no_connector', publicationId: null } });
+    expect(Date.parse(outcome.publication!.at)).toBeGreaterThanOrEqual(serverNow + 30 * 24 * HOUR);
+    expect(await admin.query('select id from content.publication where item_id = $1', [itemId])).toMatchObject({ rows: [] });
     const decided = await row<{ decided_at: Date; scheduled_at: Date }>('select a.decided_at, s.scheduled_at from content.approval a, content.calendar_slot s where a.id = $1 and s.id = $2', [approval.id, slotId]);
     expect((await row<{ status: string }>('select status from content.content_item where id = $1', [itemId])).status).toBe('scheduled');
     expect(decided.decided_at.getTime()).toBeLessThan(decided.scheduled_at.getTime());
+  });
+
+  it('takes up a new round while it waits for the slot (the item went back to review), then waits again', async () => {
+    const { itemId, serverNow, approval, handle } = await planned();
+    await handle.signal(approveSignal, signal(approval.id));
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'awaiting_slot');
+    const firstRun = (await handle.describe()).runId;
+    // Withdrawn from publication and sent for review again: the waiting workflow is told and continues as new on the new round.
+    await admin.query(`update content.content_item set status = 'draft' where id = $1`, [itemId]);
+    const { approval: second } = await withTenant(orm, A, A_ADMIN, ({ em }) => submitItem(em, { itemId, requestedBy: A_ADMIN, expiresAt: new Date(Date.now() + 168 * HOUR) }));
+    await startApprovalWorkflow({ temporal: env.client, taskQueue }, input(A, itemId));
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'pending');
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    expect(await handle.query(approvalStateQuery)).toMatchObject({ approvalId: second.id, round: 1 });
+    expect((await row<{ workflow_id: string }>('select workflow_id from content.approval where id = $1', [second.id])).workflow_id).toBe(approvalWorkflowId(A, itemId));
+    await handle.signal(approveSignal, signal(second.id));
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'awaiting_slot');
+    expect((await handle.query(approvalStateQuery)).publishAt).toBe(new Date(serverNow + 30 * 24 * HOUR).toISOString());
+    expect(await handle.result()).toMatchObject({ status: 'approved', approvalId: second.id, publication: { status: 'no_connector' } });
+  });
+
+  it('does not publish an item withdrawn while it waited for its slot', async () => {
+    const { itemId, approval, handle } = await planned();
+    await handle.signal(approveSignal, signal(approval.id));
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'awaiting_slot');
+    await admin.query(`update content.content_item set status = 'archived' where id = $1`, [itemId]);
+    expect(await handle.result()).toMatchObject({ status: 'approved', publication: { status: 'withdrawn', publicationId: null } });
+    expect((await admin.query('select id from content.publication where item_id = $1', [itemId])).rows).toEqual([]);
   });
 
   it('approves at once in auto mode', async () => {
@@ -168,7 +194,7 @@ describe('approval workflow (time-skipping)', () => {
     await admin.query(`update content.content_item set mode = 'auto' where id = $1`, [itemId]);
     const { approval } = await withTenant(orm, A, A_ADMIN, ({ em }) => submitItem(em, { itemId, requestedBy: A_ADMIN, expiresAt: new Date(Date.now() + 168 * HOUR) }));
     const outcome = await env.client.workflow.execute(approvalWorkflow, { workflowId: approvalWorkflowId(A, itemId), taskQueue, args: [input(A, itemId)] });
-    expect(outcome).toEqual({ status: 'auto_approved', approvalId: approval.id, rounds: 1, remindersSent: 0 });
+    expect(outcome).toEqual({ status: 'auto_approved', approvalId: approval.id, rounds: 1, remindersSent: 0, publication: { status: 'no_slot', publicationId: null, at: expect.any(String) } });
     expect(await row('select status, decision_note from content.approval where id = $1', [approval.id])).toEqual({ status: 'auto_approved', decision_note: 'auto mode' });
     expect((await row<{ status: string }>('select status from content.content_item where id = $1', [itemId])).status).toBe('approved');
   });
@@ -209,6 +235,20 @@ describe('approval workflow (time-skipping)', () => {
   });
 });
 
+/** A draft on an Instagram slot 30 days ahead (workflow time), submitted for review, with its workflow started. */
+async function planned() {
+  const itemId = await draft(A, A_ADMIN);
+  const slotId = randomUUIDLike();
+  // Workflow time is the test server's, ahead of the wall clock after the skips above.
+  const serverNow = await env.currentTimeMs();
+  await admin.query(`insert into content.calendar_slot (id, tenant_id, channel, scheduled_at, status, item_id) values ($1, $2, 'instagram', $3, 'filled', $4)`,
+    [slotId, A, new Date(serverNow + 30 * 24 * HOUR), itemId]);
+  await admin.query('update content.content_item set calendar_slot_id = $1 where id = $2', [slotId, itemId]);
+  const { approval } = await withTenant(orm, A, A_ADMIN, ({ em }) => submitItem(em, { itemId, requestedBy: A_ADMIN, expiresAt: new Date(Date.now() + 168 * HOUR) }));
+  const handle = await env.client.workflow.start(approvalWorkflow, { workflowId: approvalWorkflowId(A, itemId), taskQueue, args: [input(A, itemId)] });
+  return { itemId, slotId, serverNow, approval, handle };
+}
+
 function randomUUIDLike(): string {
   const h = randomBytes(16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -233,10 +273,7 @@ function who(tenantId: string, actorId: string, permissions: string[], role = 'c
 const ADMIN_PERMS = ['content:read', 'content:write', 'content:publish'];
 const EDITOR_PERMS = ['content:read', 'content:write'];
 
-async function gql<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult<T>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<T>>;
-}
-const code = (result: ExecutionResult) => result.errors?.[0]?.extensions?.code;
+const { gql, code } = executeAs(() => ({ schema, orm, pubsub }));
 
 describe('approval GraphQL', () => {
   beforeAll(() => {
@@ -250,6 +287,19 @@ describe('approval GraphQL', () => {
     expect(result.data!.submitForReview).toMatchObject({ status: 'PENDING', workflowId: approvalWorkflowId(tenantId, itemId) });
     return { itemId, approvalId: result.data!.submitForReview.id };
   }
+
+  it('shows when an approved post goes out: its slot\'s time (none without a slot)', async () => {
+    const { itemId, serverNow, approval, handle } = await planned();
+    await handle.signal(approveSignal, signal(approval.id));
+    await until(async () => (await handle.query(approvalStateQuery)).status === 'awaiting_slot');
+    const unplanned = await draft(A, A_ADMIN, 'No slot');
+    const result = await gql<{ contentItems: Array<{ id: string; status: string; scheduledAt: Date | null }> }>(
+      who(A, A_ADMIN, ADMIN_PERMS), '{ contentItems(limit: 200) { id status scheduledAt } }');
+    expect(result.errors).toBeUndefined();
+    const byId = new Map(result.data!.contentItems.map((i) => [i.id, i]));
+    expect(byId.get(itemId)).toEqual({ id: itemId, status: 'SCHEDULED', scheduledAt: new Date(serverNow + 30 * 24 * HOUR) });
+    expect(byId.get(unplanned)).toMatchObject({ scheduledAt: null });
+  });
 
   it('lets an editor submit and comment but not approve; an admin approves', async () => {
     const editor = who(BAKERY, EDITOR.id, EDITOR_PERMS, 'client_editor');

@@ -2,30 +2,30 @@
 // activities: a new client answers the questionnaire, adds its website
 // (served here on loopback, reached through the SSRF-safe fetcher's dial
 // seam under a public name), a PDF generated here, a damaged PDF and a
-// voice note spoken by espeak-ng; ingestion runs once however often it is
+// voice note spoken by flite; ingestion runs once however often it is
 // asked, progress streams live, the damaged PDF fails alone with its
 // reason, the draft cites every source, and accepting it makes snapshot 1.
 // The recorded history then replays against the workflow code.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { graphql, parse, subscribe, type ExecutionResult } from 'graphql';
+import { parse, subscribe } from 'graphql';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
-import { createOrm } from '@ensemble/db/orm';
+import { createOrm, withTenant } from '@ensemble/db/orm';
+import { createDbAiRouter } from '@ensemble/ai/catalogue';
 import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { speakEnglish } from '@ensemble/testing/speech';
+import { createContext, executeAs } from '@ensemble/subgraph-kit/context';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import { newId } from '@ensemble/tenancy/ids';
@@ -40,7 +40,6 @@ import { onboardingWorkflowId } from '@ensemble/workflow-contracts/onboarding';
 import { workflowBundle } from '../../worker.ts';
 import { createOnboardingActivities } from '../onboarding.activities.ts';
 
-const run = promisify(execFile);
 const SITE = 'harbour-bakes.example';
 const PUBLIC_ADDRESS = '93.184.215.14';
 const taskQueue = `onboarding-test-${randomBytes(4).toString('hex')}`;
@@ -61,6 +60,7 @@ let schema: ReturnType<typeof buildGuardedSubgraphSchema>;
 const requested: string[] = [];
 const tenantId = newId();
 const other = DEMO.tenants.bakery;
+let voiceNote: Buffer;
 
 // Public names resolve to a public address; the dialler then takes every
 // checked connection to the local site. Loopback itself stays refused.
@@ -115,15 +115,9 @@ async function upload(filename: string, body: Buffer, kind: 'pdf' | 'audio'): Pr
 
 const me: Identity = { kind: 'api_key', actorId: newId(), tenantId, role: 'client_admin', permissions: ['brand:read', 'brand:write', 'content:read', 'content:write'] };
 
-function exec(source: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult<Record<string, any>>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(me, orm, pubsub) }) as Promise<ExecutionResult<Record<string, any>>>;
-}
-
-async function ok(source: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const result = await exec(source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${String(e.extensions?.['code'])}: ${e.message}`).join('; '));
-  return result.data!;
-}
+const executor = executeAs(() => ({ schema, orm, pubsub }));
+const exec = (source: string, variables: Record<string, unknown> = {}) => executor.gql(me, source, variables);
+const ok = (source: string, variables: Record<string, unknown> = {}) => executor.ok(me, source, variables);
 
 beforeAll(async () => {
   try {
@@ -221,19 +215,12 @@ describe('onboarding ingestion (W3)', () => {
     await ok(add, { k: 'URL', u: `http://${SITE}/` });
     await ok(add, { k: 'PDF', m: await upload('harbour-price-list.pdf', await brochure(), 'pdf') });
     await ok(add, { k: 'PDF', m: await upload('damaged.pdf', DAMAGED_PDF, 'pdf') });
-    const dir = await mkdtemp(join(tmpdir(), 'ens-espeak-'));
-    try {
-      await run('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', join(dir, 'note.wav'),
-        'We bake sourdough bread every night. Our customers love the sourdough bread and the cinnamon buns. Fresh bread every morning.']);
-      await run('espeak-ng', ['-v', 'fr', '-w', join(dir, 'note-fr.wav'), 'Nous faisons du pain au levain chaque nuit.']);
-      // Spoken in French: no offline engine covers it, which the source says plainly.
-      await ok(add, { k: 'AUDIO', m: await upload('message-fr.wav', await readFile(join(dir, 'note-fr.wav')), 'audio'), l: 'fr' });
-      const { addOnboardingSource: session } = await ok(add, { k: 'AUDIO', m: await upload('voice-note.wav', await readFile(join(dir, 'note.wav')), 'audio'), l: 'en' });
-      sessionId = session.id;
-      sources = Object.fromEntries(session.sources.map((s: { label: string; id: string }) => [s.label, s.id]));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    voiceNote = await speakEnglish('We bake sourdough bread every night. Our customers love the sourdough bread and the cinnamon buns. Fresh bread every morning.');
+    // Declared as French: the route has no model for French here, so it is refused on its language before any engine hears it.
+    await ok(add, { k: 'AUDIO', m: await upload('message-fr.wav', await speakEnglish('We bake bread every night.'), 'audio'), l: 'fr' });
+    const { addOnboardingSource: session } = await ok(add, { k: 'AUDIO', m: await upload('voice-note.wav', voiceNote, 'audio'), l: 'en' });
+    sessionId = session.id;
+    sources = Object.fromEntries(session.sources.map((s: { label: string; id: string }) => [s.label, s.id]));
     expect(Object.keys(sources).sort()).toEqual(['audio:message-fr.wav', 'audio:voice-note.wav', 'pdf:damaged.pdf', 'pdf:harbour-price-list.pdf', `url:http://${SITE}/`]);
   });
 
@@ -282,6 +269,29 @@ describe('onboarding ingestion (W3)', () => {
     expect(requested).toContain('/robots.txt');
     expect(requested.some((path) => path.startsWith('/private'))).toBe(false);
   }, 240_000);
+
+  it('transcribed through the speech_to_text route: the call is recorded for this client, and no other client sees it', async () => {
+    const { onboarding } = await ok(`query { onboarding { sources { label summary } } }`);
+    const voice = onboarding.sources.find((s: Record<string, any>) => s.label === 'audio:voice-note.wav').summary;
+    // The client has no plan yet: only the built-in models, so the offline engine answered (the route's last fallback).
+    expect(voice).toMatchObject({ model: 'offline-transcriber', provider: 'offline', offline: true, fallback: false, engine: 'pocketsphinx' });
+    const speechCalls = async () => (await admin.query(
+      `select c.id, c.tenant_id, m.code, c.audio_seconds::float as audio_seconds, c.outcome, c.error
+         from tenants.ai_call c join tenants.ai_model m on m.id = c.model_id where c.task = 'speech_to_text' order by c.id`)).rows;
+    // One call for the English note; the French one was refused before any model was called.
+    const [call, ...more] = await speechCalls();
+    expect(more).toEqual([]);
+    expect(call).toMatchObject({ id: voice.aiCallId, tenant_id: tenantId, code: 'offline-transcriber', outcome: 'ok', error: null, audio_seconds: voice.durationSeconds });
+    expect(call.audio_seconds).toBeGreaterThan(3);
+
+    // Another client transcribes through the same route: each sees its own call only, through RLS.
+    const bakery = await createDbAiRouter(orm).transcribe({ tenantId: other, audio: voiceNote, locale: 'en' });
+    const seenBy = (tenant: string) => withTenant(orm, tenant, null, ({ em }) => em.getConnection().execute<Array<{ id: string; tenant_id: string }>>(
+      `select id, tenant_id from tenants.ai_call where task = 'speech_to_text' order by id`, [], 'all', em.getTransactionContext()));
+    expect(await seenBy(tenantId)).toEqual([{ id: voice.aiCallId, tenant_id: tenantId }]);
+    expect(await seenBy(other)).toEqual([{ id: bakery.callId, tenant_id: other }]);
+    expect((await speechCalls()).map((c) => c.tenant_id).sort()).toEqual([tenantId, other].sort());
+  }, 120_000);
 
   it('proposes a draft in which every field cites its source, and none the damaged PDF', async () => {
     const { onboardingDraft: draft } = await ok('query { onboardingDraft { document issues { field } fields { path source label sourceId page url excerpt } } }');

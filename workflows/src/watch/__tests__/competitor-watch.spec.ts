@@ -4,7 +4,7 @@
 // competitorCaptureWorkflow from the GraphQL mutation and e-mails its alert
 // once, and a later sweep neither captures what is not due nor e-mails twice.
 // The competitor's shop is a local server reached through the test-only
-// routes of watch-fetcher.ts (names under .test, loopback only).
+// routes of subgraphs/content/src/egress/test-routes.ts (names under .test, loopback only).
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,13 +25,13 @@ import type { Identity } from '@ensemble/tenancy/identity';
 import { endpointsFromEnv } from '@ensemble/subgraph-content/connectors/endpoints';
 import { smtpConnector, type SmtpConnector } from '@ensemble/subgraph-content/connectors/smtp.connector';
 import { addSource } from '@ensemble/subgraph-content/watch/watch.service';
-import { routedFetcher } from '@ensemble/subgraph-content/watch/watch-fetcher';
+import { routedFetcher } from '@ensemble/subgraph-content/egress/test-routes';
 import { watchModule } from '@ensemble/subgraph-content/watch/watch.resolver';
 import { COMPETITOR_WATCH_SWEEP_WORKFLOW, type CompetitorWatchSweepResult } from '@ensemble/workflow-contracts/watch';
 import { CONTENT_PUBSUB_CHANNEL, createWorker } from '../../worker.ts';
 import { ensureCompetitorWatchSchedule } from '../competitor-watch-schedules.ts';
 
-const SHOP_PORT = 57120;
+const SHOP_PORT = 17120;
 const BAKERY = DEMO.tenants.bakery;
 const FITNESS = DEMO.tenants.fitness;
 const taskQueue = `watch-test-${randomBytes(4).toString('hex')}`;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_ROLE } from '@ensemble/db/connection';
 import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { useTestDatabase } from '@ensemble/testing/database';
-import { isAppError, type AppError } from '@ensemble/tenancy/errors';
+import { errorOf } from '@ensemble/testing/errors';
 import { countEvents, extractTracking, listEvents, recordEvent, type RecordEventInput } from '../event.service.ts';
 
 const db = useTestDatabase({ seed: false, poolMax: 8, adminRole: OWNER_ROLE });
@@ -31,16 +31,6 @@ function tx<T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise
 
 function record(tenantId: string, input: Partial<RecordEventInput> = {}) {
   return tx(tenantId, (em) => recordEvent(em, tenantId, { eventId: randomUUID(), name: 'page_view', source: 'web', ...input }));
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 async function rowCounts(tenantId: string): Promise<{ events: number; receipts: number }> {

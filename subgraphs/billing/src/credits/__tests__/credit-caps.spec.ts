@@ -8,7 +8,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { appUrl, OWNER_ROLE } from '@ensemble/db/connection';
 import { createOrm, withTenant, type EntityManager } from '@ensemble/db/orm';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { isAppError, type AppError } from '@ensemble/tenancy/errors';
+import { type AppError } from '@ensemble/tenancy/errors';
+import { errorOf } from '@ensemble/testing/errors';
 import {
   checkRegenerationCap, ensureMonthlyGrant, getBalance, listCreditNotices, listMovements, reserveCredits, settleReservation, voidReservation,
 } from '../credit-ledger.service.ts';
@@ -71,16 +72,6 @@ async function client(options: ClientOptions): Promise<{ tenantId: string; planI
 
 function tx<T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   return withTenant(orm, tenantId, null, ({ em }) => fn(em));
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 async function counts(tenantId: string): Promise<{ transfers: number; reservations: number; notices: number }> {

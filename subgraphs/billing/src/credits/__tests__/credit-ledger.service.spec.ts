@@ -5,7 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { OWNER_ROLE } from '@ensemble/db/connection';
 import { withTenant, type EntityManager } from '@ensemble/db/orm';
 import { useTestDatabase } from '@ensemble/testing/database';
-import { isAppError, type AppError } from '@ensemble/tenancy/errors';
+import { isAppError } from '@ensemble/tenancy/errors';
+import { errorOf } from '@ensemble/testing/errors';
 import {
   ensureMonthlyGrant, expireOrphanReservations, getBalance, listMovements, monthlyGrantKey, reserveCredits, settleReservation, voidReservation,
 } from '../credit-ledger.service.ts';
@@ -42,16 +43,6 @@ async function newClient(monthlyCredits: number, status = 'active'): Promise<{ t
 
 function tx<T>(tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   return withTenant(db.orm, tenantId, null, ({ em }) => fn(em));
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 async function grantedClient(monthlyCredits: number): Promise<string> {

@@ -1,24 +1,28 @@
 // C5 on a fresh, seeded database through GraphQL: the calendar shows only the
 // caller's slots with their approval status and reason; moving a slot follows
 // the rules; the bakery's seeded engagement history yields learned times,
-// which the planner uses.
-import { randomUUID } from 'node:crypto';
+// which the planner uses. A moved slot is told to its item's approval
+// workflow (on the test Temporal server, a task queue without a worker: the
+// signal lands in the history), never starting one.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { DateTime } from 'luxon';
-import { graphql, type ExecutionResult } from 'graphql';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase } from '@ensemble/testing/database';
+import { freePort } from '@ensemble/testing/ports';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
+import { APPROVAL_WORKFLOW, SLOT_RESCHEDULED_SIGNAL, approvalWorkflowId } from '@ensemble/workflow-contracts/approval';
 import type { Identity } from '@ensemble/tenancy/identity';
 import { studioModule } from '../../studio/studio.resolver.ts';
 import { approvalModule } from '../../approval/approval.resolver.ts';
+import { approvalInput } from '../../approval/approval-workflow.client.ts';
 import { planRun } from '../../planning/planning.service.ts';
 import { calendarModule } from '../calendar.resolver.ts';
 
@@ -32,6 +36,8 @@ let pubsub: PgPubSub;
 let admin: pg.Client;
 let drop: () => Promise<void>;
 let schema: ReturnType<typeof buildGuardedSubgraphSchema>;
+let connection: Connection;
+let temporal: Client;
 const now = new Date();
 // Next month in Paris: the plan month of the slots below.
 const month = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).plus({ months: 1 }).startOf('month');
@@ -44,10 +50,7 @@ function who(tenantId: string, actorId: string, permissions: string[], role = 'c
 const adminOf = (tenantId: string, actorId = ADMIN.id) => who(tenantId, actorId, ['content:read', 'content:write', 'content:publish']);
 const editor = who(BAKERY, EDITOR.id, ['content:read', 'content:write'], 'client_editor');
 
-async function gql<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult<T>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<T>>;
-}
-const code = (result: ExecutionResult) => result.errors?.[0]?.extensions?.code;
+const { gql, code } = executeAs(() => ({ schema, orm, pubsub }));
 
 let runId: string;
 const slots: Record<string, string> = {};
@@ -79,9 +82,10 @@ beforeAll(async () => {
   await admin.connect();
   orm = await createOrm({ url: appUrl(db.adminUrl), poolMax: 4 });
   pubsub = new PgPubSub(appUrl(db.adminUrl), 'calendar_test');
-  // Never reached here: approvals are not decided in this file.
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-  schema = buildGuardedSubgraphSchema([studioModule, approvalModule({ temporal }), calendarModule({ now: () => now })]);
+  // The suite's Temporal server (packages/testing global setup); approvals are not decided in this file.
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  temporal = new Client({ connection });
+  schema = buildGuardedSubgraphSchema([studioModule, approvalModule({ temporal }), calendarModule({ temporal, now: () => now })]);
   runId = randomUUID();
   await admin.query(`insert into content.pipeline_run (id, tenant_id, month, workflow_id) values ($1, $2, $3, $4)`, [runId, BAKERY, MONTH, `monthly-pipeline:${BAKERY}:${MONTH}`]);
   await slot('planned', BAKERY, 'instagram', at(10, 18));
@@ -92,6 +96,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await connection?.close();
   await orm?.close();
   await pubsub?.close();
   await admin?.end();
@@ -156,6 +161,59 @@ describe('calendar', () => {
     // A viewer cannot move anything.
     expect(code(await gql(who(BAKERY, DEMO.logins.clientViewer.id, ['content:read'], 'client_viewer'), MOVE, { id: slots.approved, at: at(22, 10).toISOString() }))).toBe('FORBIDDEN');
   });
+
+  it('tells the item\'s running approval workflow that its slot moved; an item without one moves all the same, and none is started', async () => {
+    const slotId = await slot('waiting', BAKERY, 'linkedin', at(20, 9), 'filled', 'scheduled', 'approved');
+    const [{ item_id: itemId }] = (await admin.query<{ item_id: string }>('select item_id from content.calendar_slot where id = $1', [slotId])).rows as [{ item_id: string }];
+    const workflowId = approvalWorkflowId(BAKERY, itemId);
+    // Nothing ever started for it: the move stands, and signalling did not start a workflow.
+    expect((await gql(adminOf(BAKERY), MOVE, { id: slotId, at: at(19, 9).toISOString() })).errors).toBeUndefined();
+    await expect(temporal.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+
+    // A running workflow (on a queue no worker polls, so it stays as started) hears each move, once.
+    const handle = await temporal.workflow.start(APPROVAL_WORKFLOW, {
+      workflowId, taskQueue: `calendar-test-${randomBytes(4).toString('hex')}`, args: [approvalInput({ temporal }, BAKERY, itemId, null)],
+    });
+    const signals = async (runId?: string) => ((await temporal.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [])
+      .flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+    expect(await signals()).toEqual([]);
+    const earlier = await gql(adminOf(BAKERY), MOVE, { id: slotId, at: at(18, 9).toISOString() });
+    expect(earlier.errors).toBeUndefined();
+    expect(await signals()).toEqual([SLOT_RESCHEDULED_SIGNAL]);
+    // Closed (published, sent back): the move is not refused for it, and no new run is started.
+    await handle.terminate('test: closed');
+    expect((await gql(adminOf(BAKERY), MOVE, { id: slotId, at: at(21, 9).toISOString() })).errors).toBeUndefined();
+    const described = await temporal.workflow.getHandle(workflowId).describe();
+    expect(described.runId).toBe(handle.firstExecutionRunId);
+    expect(described.status.name).toBe('TERMINATED');
+    expect(await signals(handle.firstExecutionRunId)).toEqual([SLOT_RESCHEDULED_SIGNAL]);
+  });
+});
+
+describe('a move while Temporal cannot be reached', () => {
+  it('is refused and undone for an item in an approval round (its workflow would publish at the old time); other items move', async () => {
+    // Nothing listens on this port: every call to the workflow engine fails after the signal's deadline.
+    const offline = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
+    const offlineSchema = buildGuardedSubgraphSchema([studioModule, approvalModule({ temporal: offline }), calendarModule({ temporal: offline, now: () => now })]);
+    const run = executeAs(() => ({ schema: offlineSchema, orm, pubsub }));
+    const approved = await slot('offline-approved', BAKERY, 'google_business', at(24, 9), 'filled', 'scheduled', 'approved');
+    const draft = await slot('offline-draft', BAKERY, 'x', at(24, 9), 'filled', 'draft');
+    const row = async (id: string) => (await admin.query('select scheduled_at, timing from content.calendar_slot where id = $1', [id])).rows[0];
+    const before = await row(approved);
+
+    const refused = await run.gql(adminOf(BAKERY), MOVE, { id: approved, at: at(23, 9).toISOString() });
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['SERVICE_UNAVAILABLE', 'The post was not moved: its scheduled publication cannot be changed right now. Try again in a minute.'],
+    ]);
+    expect(refused.data).toBeNull();
+    expect(await row(approved)).toEqual(before);
+
+    // No approval round, so no workflow can be waiting: the move stands.
+    const moved = await run.gql(adminOf(BAKERY), MOVE, { id: draft, at: at(23, 9).toISOString() });
+    expect(moved.errors).toBeUndefined();
+    expect((await row(draft)).scheduled_at.toISOString()).toBe(at(23, 9).toISOString());
+    await offline.connection.close();
+  }, 30_000);
 });
 
 describe('learned posting times', () => {

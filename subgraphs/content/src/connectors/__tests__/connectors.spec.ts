@@ -10,32 +10,40 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProviders, type FakeProviders } from '@ensemble/testing/fake-providers/fake-providers';
 import { verifyMediaUrl } from '@ensemble/storage/signed-url';
-import { createSafeFetcher, defaultDial, type Resolver } from '@ensemble/ingest/safe-fetch';
+import { createStorage } from '@ensemble/storage/storage';
+import { startSmtpCatcher, type SmtpCatcher } from '@ensemble/testing/fake-providers/smtp-catcher';
+import { defaultDial, type DialTarget, type Resolver } from '@ensemble/ingest/safe-fetch';
 import { endpointsFromEnv } from '../endpoints.ts';
 import { createConnectorRegistry, type ConnectorRegistry } from '../registry.ts';
 import { signWebhook, verifyWebhook, webhookHeaders } from '../standard-webhooks.ts';
 import { getPublication } from '../../publication/publication-log.service.ts';
 import { createPublisher, type PublishOutcome, type Publisher } from '../../publication/publish-item.service.ts';
 import { A, B, approvedItem, connect, giveTokens, inTenant, listWith, oauthApp, openFixture, type Fixture } from '../../publication/__tests__/publication-fixtures.ts';
-import { attachChannel } from '../connection.service.ts';
+import { encryptSecret, keyringFromEnv } from '@ensemble/ai/secrets';
+import { attachChannel, connectionContext } from '../connection.service.ts';
 
 let f: Fixture;
 let fakes: FakeProviders;
 let registry: ConnectorRegistry;
 let publisher: Publisher;
-let storage: string;
+let storageDir: string;
 let canary: net.Server;
 let canaryConnections = 0;
+let catcher: SmtpCatcher;
 const clock = { now: new Date() };
 
-// Webhook URLs are the client's and must be public: the receiver stands at a
-// public name whose (public) address the test's dialler routes to the local
-// fake. Names the resolver does not know resolve for real.
-const CANARY_PORT = 57211;
+// Webhook URLs and SMTP servers are the client's and must be public: the
+// receiver (and the mail catcher) stand at public names whose (public)
+// addresses the test's dialler routes to the local fakes. Names the resolver
+// does not know resolve for real.
+const CANARY_PORT = 17211;
 const HOOKS_HOST = 'hooks.lumiere.example';
 const HOOKS_IP = '93.184.215.14';
+const MAIL_HOST = 'mail.lumiere.example';
+const MAIL_IP = '93.184.215.15';
 const testResolver: Resolver = async (hostname) => {
   if (hostname === HOOKS_HOST) return [{ address: HOOKS_IP, family: 4 }];
+  if (hostname === MAIL_HOST) return [{ address: MAIL_IP, family: 4 }];
   if (hostname === 'rebound.lumiere.example') return [{ address: '127.0.0.1', family: 4 }];
   return (await import('node:dns/promises')).lookup(hostname, { all: true }).then((all) => all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
 };
@@ -43,19 +51,24 @@ const testResolver: Resolver = async (hostname) => {
 beforeAll(async () => {
   f = await openFixture();
   fakes = await startFakeProviders();
-  storage = mkdtempSync(join(tmpdir(), 'ensemble-connectors-'));
+  storageDir = mkdtempSync(join(tmpdir(), 'ensemble-connectors-'));
   canary = net.createServer((socket) => {
     canaryConnections += 1;
     socket.destroy();
   });
   await new Promise<void>((resolve, reject) => canary.once('error', reject).listen(CANARY_PORT, '127.0.0.1', resolve));
+  catcher = await startSmtpCatcher();
   const fakePort = Number(new URL(fakes.webhook.url).port);
-  const safeFetch = createSafeFetcher({
+  const routes = new Map([[HOOKS_IP, fakePort], [MAIL_IP, catcher.smtpPort]]);
+  const egress = {
     resolve: testResolver,
-    dial: (target) => (target.addresses.every((a) => a.address === HOOKS_IP) ? net.connect(fakePort, '127.0.0.1') : defaultDial(target)),
-  });
-  registry = createConnectorRegistry(endpointsFromEnv({ ...fakes.env, MEDIA_PUBLIC_BASE_URL: 'https://media.example.test' }), { safeFetch });
-  publisher = createPublisher({ orm: f.orm, connectors: registry, storageDir: storage, now: () => clock.now });
+    dial: (target: DialTarget) => {
+      const port = target.addresses.every((a) => a.address === target.addresses[0]!.address) ? routes.get(target.addresses[0]!.address) : undefined;
+      return port === undefined ? defaultDial(target) : net.connect(port, '127.0.0.1');
+    },
+  };
+  registry = createConnectorRegistry(endpointsFromEnv({ ...fakes.env, MEDIA_PUBLIC_BASE_URL: 'https://media.example.test' }), { egress });
+  publisher = createPublisher({ orm: f.orm, connectors: registry, storage: createStorage({ driver: 'local', dir: storageDir }), now: () => clock.now });
   await oauthApp(f, 'meta_pages', fakes.clients.meta);
   await oauthApp(f, 'linkedin', fakes.clients.linkedin);
   await oauthApp(f, 'google_business', fakes.clients.google);
@@ -64,9 +77,10 @@ beforeAll(async () => {
 afterAll(async () => {
   canary?.close();
   registry?.close();
+  await catcher?.close();
   await fakes?.close();
   await f?.close();
-  if (storage) rmSync(storage, { recursive: true, force: true });
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
 
 function sent(outcome: PublishOutcome): Extract<PublishOutcome, { status: 'sent' }> {
@@ -137,6 +151,52 @@ describe('outgoing webhook', () => {
     expect(second).toMatchObject({ status: 'failed', retryable: false, error: expect.stringMatching(/refused.*loopback/) });
     expect(canaryConnections).toBe(0);
     expect(fakes.webhook.received).toHaveLength(1);
+  });
+});
+
+describe('a client\'s own SMTP server', () => {
+  let listId: string;
+
+  beforeAll(async () => {
+    ({ listId } = await listWith(f, B, 'Lettre SMTP', [{ email: 'dora@example.test', firstName: 'Dora', emailConsent: true }]));
+  });
+
+  it('sends through a public host (the seam routes it to the local catcher)', async () => {
+    await connect(f, B, 'newsletter', { connector: 'smtp', displayName: 'Own server', settings: { from: 'Atelier <lettre@atelier.example>' }, credentials: { url: `smtp://${MAIL_HOST}:2525` } }, { listId });
+    const outcome = await publisher.publishNow(B, await approvedItem(f, B, 'newsletter', 'Lettre d’avril', 'Le fournil ouvre samedi.'));
+    expect(outcome).toMatchObject({ status: 'sent', recipients: { sent: 1, failed: 0 } });
+    const [message] = await catcher.waitFor(1);
+    expect(message).toMatchObject({ subject: 'Lettre d’avril', envelopeTo: ['dora@example.test'], from: 'lettre@atelier.example' });
+  });
+
+  it('refuses a loopback, private, link-local or metadata server when the connection is saved, and writes nothing', async () => {
+    const { rows: [before] } = await f.admin.query(`select count(*)::int as n from tenants.connector_connection where tenant_id = $1`, [B]);
+    for (const url of [`smtp://127.0.0.1:${CANARY_PORT}`, `smtp://user:secret@localhost:${CANARY_PORT}`, `smtp://127.1:${CANARY_PORT}`, `smtp://2130706433:${CANARY_PORT}`,
+      'smtp://10.0.0.5:25', 'smtps://192.168.1.10', 'smtp://169.254.169.254', 'smtp://[::1]:25', 'smtp://[fd00:ec2::254]', 'smtp://mail.internal', 'smtps://metadata.google.internal',
+      `http://${MAIL_HOST}/`, 'not a url']) {
+      const saving = connect(f, B, 'newsletter', { connector: 'smtp', displayName: 'Bad', credentials: { url } }, { listId });
+      await expect(saving, url).rejects.toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'credentials.url' } });
+      await expect(saving, url).rejects.not.toThrow(/secret/);
+    }
+    await expect(connect(f, B, 'newsletter', { connector: 'smtp', displayName: 'Bad', credentials: { url: 'smtp://10.1.2.3' } }, { listId }))
+      .rejects.toThrow('the SMTP server is refused: Refusing to connect to smtp://10.1.2.3: 10.1.2.3 is a private network address, not a public internet address.');
+    const { rows: [after] } = await f.admin.query(`select count(*)::int as n from tenants.connector_connection where tenant_id = $1`, [B]);
+    expect(after.n).toBe(before.n);
+    expect(canaryConnections).toBe(0);
+  });
+
+  it('refuses at connect time a name that resolves inside (DNS rebinding), and at send time a URL stored before the check', async () => {
+    const delivered = catcher.transactions();
+    const { connectionId } = await connect(f, B, 'newsletter', { connector: 'smtp', displayName: 'Rebound', credentials: { url: `smtp://rebound.lumiere.example:${CANARY_PORT}` } }, { listId });
+    const first = await publisher.publishNow(B, await approvedItem(f, B, 'newsletter', 'Rebound', 'Texte.'));
+    expect(first).toMatchObject({ status: 'failed', retryable: false, error: expect.stringContaining(`Refusing to connect to smtp://rebound.lumiere.example:${CANARY_PORT}: rebound.lumiere.example (127.0.0.1) is a loopback address`) });
+    // A URL sealed straight into the row (older data, a bypassed check): the connector checks it before any I/O.
+    const sealed = encryptSecret(JSON.stringify({ url: `smtp://127.0.0.1:${CANARY_PORT}` }), connectionContext(connectionId), keyringFromEnv());
+    await f.admin.query(`update tenants.connector_connection set encrypted_credentials = $2, key_id = $3 where id = $1`, [connectionId, sealed.blob, sealed.keyId]);
+    const second = await publisher.publishNow(B, await approvedItem(f, B, 'newsletter', 'Direct', 'Texte.'));
+    expect(second).toMatchObject({ status: 'failed', retryable: false, error: expect.stringMatching(/SMTP: Refusing to connect to smtp:\/\/127\.0\.0\.1:\d+\/?: 127\.0\.0\.1 is a loopback address/) });
+    expect(canaryConnections).toBe(0);
+    expect(catcher.transactions()).toBe(delivered);
   });
 });
 

@@ -7,14 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, type ExecutionResult } from 'graphql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase } from '@ensemble/testing/database';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import type { Identity } from '@ensemble/tenancy/identity';
 import { studioModule } from '../../studio/studio.resolver.ts';
@@ -70,15 +69,7 @@ function who(tenantId: string, actorId: string): Identity {
 const bakery = who(BAKERY, DEMO.logins.clientAdmin.id);
 const fitness = who(FITNESS, DEMO.logins.fitnessAdmin.id);
 
-async function gql<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult<T>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<T>>;
-}
-async function ok<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const result = await gql<T>(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '));
-  return result.data!;
-}
-const code = (result: ExecutionResult) => result.errors?.[0]?.extensions?.code;
+const { gql, ok, code } = executeAs(() => ({ schema, orm, pubsub }));
 
 async function publishedItem(name: string, ageDays: number, slug: string | null): Promise<string> {
   const id = randomUUID();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpCatcher, type SmtpCatcher } from '@ensemble/testing/fake-providers/smtp-catcher';
+import { createStorage } from '@ensemble/storage/storage';
 import { endpointsFromEnv } from '../../connectors/endpoints.ts';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../connectors/registry.ts';
 import { unsubscribeByToken } from '../../contacts/opt-out.service.ts';
@@ -20,7 +21,7 @@ let f: Fixture;
 let catcher: SmtpCatcher;
 let registry: ConnectorRegistry;
 let publisher: Publisher;
-let storage: string;
+let storageDir: string;
 let clock = new Date('2026-03-02T09:00:00Z');
 let listId: string;
 let contactIds: string[];
@@ -28,9 +29,9 @@ let contactIds: string[];
 beforeAll(async () => {
   f = await openFixture();
   catcher = await startSmtpCatcher();
-  storage = mkdtempSync(join(tmpdir(), 'ensemble-publication-'));
+  storageDir = mkdtempSync(join(tmpdir(), 'ensemble-publication-'));
   registry = createConnectorRegistry({ ...endpointsFromEnv({}), smtpUrl: catcher.smtpUrl, publicWebUrl: 'https://app.example.test' });
-  publisher = createPublisher({ orm: f.orm, connectors: registry, storageDir: storage, now: () => clock });
+  publisher = createPublisher({ orm: f.orm, connectors: registry, storage: createStorage({ driver: 'local', dir: storageDir }), now: () => clock });
   ({ listId, contactIds } = await listWith(f, A, 'Lettre mensuelle', [
     { email: 'alice@example.test', firstName: 'Alice', emailConsent: true },
     { email: 'bob@example.test', firstName: 'Bob', emailConsent: true },
@@ -46,7 +47,7 @@ afterAll(async () => {
   registry?.close();
   await catcher?.close();
   await f?.close();
-  if (storage) rmSync(storage, { recursive: true, force: true });
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 });
 
 const body = 'Ce mois-ci, le **pain au levain** revient.\n\n## Au fournil\n\nVenez goûter [nos nouveautés](https://maison-lumiere.test/nouveautes).';

@@ -9,8 +9,8 @@ import { createDraft, getItem, saveDraft, type DraftInput } from '../studio.serv
 import { generateContent, regenerateContent, regenerationQuote, type Caller, type TenantRunner } from '../studio-generation.service.ts';
 import { diffVersions, listVersions, restoreVersion } from '../content-versions.service.ts';
 import { AUTO_APPROVE_MIN_SCORE } from '../review-policy.ts';
-import { createDbAiRouter } from '@ensemble/ai/catalogue';
-import type { AiRouter } from '@ensemble/ai/router';
+import { createCatalogue, createDbAiRouter } from '@ensemble/ai/catalogue';
+import { createAiRouter, type AiRouter } from '@ensemble/ai/router';
 
 let orm: MikroORM;
 let drop: () => Promise<void>;
@@ -111,6 +111,27 @@ describe('generateContent', () => {
     const after = await ledger(A);
     expect(after.consumed - before.consumed).toBe(v1!.meta.credits.charged);
     expect(after.reserved).toBe(before.reserved);
+  });
+
+  it("keeps the item's AI call when the server dies right after the settlement commits", async () => {
+    const catalogue = createCatalogue(orm);
+    // Killed once item and charge committed, before the router's own write of the answer's call.
+    const dying = createAiRouter({
+      ...catalogue,
+      recordCall: async (call) => {
+        if (call.outcome === 'ok' || call.outcome === 'fallback') throw new Error('server killed');
+        await catalogue.recordCall(call);
+      },
+    });
+    const before = await ledger(A);
+    expect(await failure(generateContent(dying, runA, callerA, { ...base, mode: 'SEMI', idempotencyKey: 'gen-killed-0001' }))).toMatchObject({ message: 'server killed' });
+    // The client's retry finds the item written and paid.
+    const item = await generateContent(router, runA, callerA, { ...base, mode: 'SEMI', idempotencyKey: 'gen-killed-0001' });
+    const [v1] = await versionRows(item.id);
+    const charged = v1!.meta.credits.charged as number;
+    expect((await ledger(A)).consumed - before.consumed).toBe(charged);
+    const calls = await q<{ id: string; credits: string; reservation_id: string }>('select id, credits, reservation_id from tenants.ai_call where content_item_id = $1', [item.id]);
+    expect(calls).toEqual([{ id: v1!.meta.aiCallId, credits: String(charged), reservation_id: v1!.meta.reservationId }]);
   });
 
   it('refuses without credits and writes nothing', async () => {

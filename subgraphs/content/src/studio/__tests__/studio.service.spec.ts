@@ -5,7 +5,7 @@ import { DEMO } from '@ensemble/db/seed';
 import { useTestDatabase } from '@ensemble/testing/database';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { createDraft, getItem, saveDraft, type DraftInput } from '../studio.service.ts';
-import { scoreAndPublish, scoreTopic } from '../scoring.service.ts';
+import { scoreAndPublish, scoreEditAndPublish, scoreTopic } from '../scoring.service.ts';
 
 const db = useTestDatabase();
 const A = DEMO.logins.clientAdmin.tenantId;
@@ -80,6 +80,48 @@ describe('live scoring', () => {
     } finally {
       await publisher.close();
       await listener.close();
+    }
+  });
+
+  it('scores an edit of the held draft exactly like the whole edited draft, and refuses what it cannot apply', async () => {
+    const pubsub = new PgPubSub(appUrl(db.adminUrl), 'ensemble_content_test');
+    await pubsub.start();
+    type Event = { itemId: string; revision: number; total: number; checks: unknown[]; computedAt: string };
+    const failure = (p: Promise<unknown>) => p.then(() => new Error('succeeded'), (e: Error) => e);
+    try {
+      const [edited, whole] = await Promise.all([1, 2].map(() => withTenant(db.orm, A, null, ({ em }) => createDraft(em, A, null, draft))));
+      const editedEvents = pubsub.subscribe<Event>(scoreTopic(A, edited!.id));
+      const wholeEvents = pubsub.subscribe<Event>(scoreTopic(A, whole!.id));
+      // B's attempts on A's item: B's topic holds nothing, nothing reaches A's subscriber.
+      await scoreAndPublish(pubsub, A, edited!.id, draft, 1);
+      expect((await editedEvents.next()).value!.revision).toBe(1);
+      expect(await failure(scoreEditAndPublish(pubsub, B, edited!.id, 1, { at: 0, remove: 1, insert: ['B was here.'] }, 2))).toMatchObject({ code: 'CONFLICT' });
+
+      // Paragraph 1 of 3 replaced by two paragraphs.
+      const edit = { at: 1, remove: 1, insert: ['## Why does sourdough rest?', 'Sourdough rests so flavour grows.'] };
+      await scoreEditAndPublish(pubsub, A, edited!.id, 1, edit, 2);
+      const body = 'Sourdough needs time.\n\n## Why does sourdough rest?\n\nSourdough rests so flavour grows.\n\nBecause flavour grows.';
+      await scoreAndPublish(pubsub, A, whole!.id, { ...draft, body }, 2);
+      const strip = ({ itemId: _i, computedAt: _c, ...rest }: Event) => rest;
+      const fromEdit = (await editedEvents.next()).value!;
+      expect(strip(fromEdit)).toEqual(strip((await wholeEvents.next()).value!));
+      expect(fromEdit.revision).toBe(2);
+
+      // Refused, nothing changed: a stale base, an edit outside the draft, a revision going back, bad input in the result.
+      expect(await failure(scoreEditAndPublish(pubsub, A, edited!.id, 1, edit, 3))).toMatchObject({ code: 'CONFLICT' });
+      expect(await failure(scoreEditAndPublish(pubsub, A, edited!.id, 2, { at: 3, remove: 2, insert: [] }, 3))).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(await failure(scoreEditAndPublish(pubsub, A, edited!.id, 2, { at: 0, remove: 0, insert: [] }, 2))).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(await failure(scoreEditAndPublish(pubsub, A, edited!.id, 2, { at: 0, remove: 0, insert: ['x'.repeat(200_001)] }, 3))).toMatchObject({ code: 'BAD_USER_INPUT' });
+      // Still at revision 2: the next edit on it applies, and a whole draft resets what is held.
+      await scoreEditAndPublish(pubsub, A, edited!.id, 2, { at: 4, remove: 0, insert: ['Bake it hot.'] }, 3);
+      expect((await editedEvents.next()).value!.revision).toBe(3);
+      await scoreAndPublish(pubsub, A, edited!.id, draft, 10);
+      expect((await editedEvents.next()).value!.revision).toBe(10);
+      expect(await failure(scoreEditAndPublish(pubsub, A, edited!.id, 3, { at: 0, remove: 0, insert: ['x'] }, 11))).toMatchObject({ code: 'CONFLICT' });
+      await editedEvents.return!();
+      await wholeEvents.return!();
+    } finally {
+      await pubsub.close();
     }
   });
 });

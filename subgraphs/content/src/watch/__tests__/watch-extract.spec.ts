@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { amountToMinor, formatPrice, parsePrice } from '../price-parser.ts';
 import { extract, extractFeed, extractPage, validateSelectors } from '../watch-extract.ts';
 import { alertsFor, diffCaptures, formatPct, isEmptyDiff, productKey, type AlertContext } from '../watch-diff.ts';
-import { parseTestRoutes, watchFetcherFromEnv } from '../watch-fetcher.ts';
+import { fetcherFromEnv, parseTestRoutes } from '../../egress/test-routes.ts';
 import { safeFetch } from '@ensemble/ingest/safe-fetch';
 import { ATOM, RSS, shopPage } from './watch-fixtures.ts';
 
@@ -158,10 +158,10 @@ describe('diffs and alerts', () => {
 
 describe('the fetcher', () => {
   it('is the product\'s safeFetch unless test routes are set, which only NODE_ENV=test accepts', () => {
-    expect(watchFetcherFromEnv({ NODE_ENV: 'production' })).toBe(safeFetch);
-    expect(() => watchFetcherFromEnv({ NODE_ENV: 'production', ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).toThrow(/only under NODE_ENV=test/);
-    expect(() => watchFetcherFromEnv({ ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).toThrow(/only under NODE_ENV=test/);
-    expect(watchFetcherFromEnv({ NODE_ENV: 'test', ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).not.toBe(safeFetch);
+    expect(fetcherFromEnv({ NODE_ENV: 'production' })).toBe(safeFetch);
+    expect(() => fetcherFromEnv({ NODE_ENV: 'production', ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).toThrow(/only under NODE_ENV=test/);
+    expect(() => fetcherFromEnv({ ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).toThrow(/only under NODE_ENV=test/);
+    expect(fetcherFromEnv({ NODE_ENV: 'test', ENSEMBLE_TEST_FETCH_ROUTES: 'shop.watch.test=127.0.0.1:57100' })).not.toBe(safeFetch);
   });
 
   it('accepts only .test names routed to loopback', () => {

@@ -8,7 +8,6 @@ import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, type ExecutionResult } from 'graphql';
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
@@ -17,7 +16,7 @@ import { DEMO, seed } from '@ensemble/db/seed';
 import { createTestDatabase } from '@ensemble/testing/database';
 import { startSmtpCatcher, type SmtpCatcher } from '@ensemble/testing/fake-providers/smtp-catcher';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import { createSafeFetcher, defaultDial, type SafeFetch } from '@ensemble/ingest/safe-fetch';
 import type { Identity } from '@ensemble/tenancy/identity';
@@ -30,8 +29,8 @@ import { captureSource, type TenantRunner } from '../watch-capture.service.ts';
 import { emailPendingAlerts } from '../watch-alert-email.service.ts';
 import { RSS, shopPage } from './watch-fixtures.ts';
 
-const SITE_PORT = 57110;
-const CANARY_PORT = 57111;
+const SITE_PORT = 17110;
+const CANARY_PORT = 17111;
 const PUBLIC_IP = '93.184.215.14';
 const BAKERY = DEMO.tenants.bakery;
 const FITNESS = DEMO.tenants.fitness;
@@ -73,15 +72,7 @@ const bakery = who(BAKERY, ADMIN.id, ['content:read', 'content:write']);
 const fitness = who(FITNESS, DEMO.logins.fitnessAdmin.id, ['content:read', 'content:write']);
 const viewer = who(BAKERY, DEMO.logins.clientViewer.id, ['content:read']);
 
-async function gql<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult<T>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<T>>;
-}
-async function ok<T = Record<string, any>>(identity: Identity, source: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const result = await gql<T>(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${e.extensions?.code}: ${e.message}`).join('; '));
-  return result.data!;
-}
-const code = (result: ExecutionResult) => result.errors?.[0]?.extensions?.code;
+const { gql, ok, code } = executeAs(() => ({ schema, orm, pubsub }));
 const count = async (sql: string, params: unknown[] = []) => Number((await admin.query(sql, params)).rows[0].n);
 
 const ADD = `mutation($i: CompetitorSourceInput!) { addCompetitorSource(input: $i) { id kind url intervalMinutes priceThresholdPercent selectors { item name price text } competitor { name } } }`;

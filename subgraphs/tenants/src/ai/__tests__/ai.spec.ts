@@ -3,18 +3,17 @@
 // models and routes edited by the super admin only and validated, the usage
 // view, and a client's model choice bounded by its plan.
 import pg from 'pg';
-import { graphql, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
+import { seededIdentity } from '@ensemble/testing/identities';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import type { Identity } from '@ensemble/tenancy/identity';
-import type { Permission } from '@ensemble/tenancy/permissions';
 import { createKeyring, decryptSecret, generateMasterKey, providerKeyContext } from '@ensemble/ai/secrets';
 import { aiModule } from '../ai.resolver.ts';
 
@@ -50,29 +49,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function as(login: { id: string; tenantId: string; role: string }): Promise<Identity> {
-  const { rows } = await admin.query<{ permission: Permission }>(
-    'select rp.permission from tenants.role_permission rp join tenants.role r on r.id = rp.role_id where r.name = $1 and r.tenant_id is null', [login.role]);
-  return { kind: 'user', actorId: login.id, tenantId: login.tenantId, role: login.role, permissions: rows.map((r) => r.permission) };
-}
+const as = (login: Parameters<typeof seededIdentity>[1]) => seededIdentity(admin, login);
+const { gql: run, ok, fails } = executeAs(() => ({ schema, orm, pubsub }));
 
-function run(identity: Identity, source: string, variables: Json = {}): Promise<ExecutionResult<Json>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<Json>>;
-}
-
-async function ok(identity: Identity, source: string, variables: Json = {}): Promise<Json> {
-  const result = await run(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${String(e.extensions?.['code'])}: ${e.message}`).join('; '));
-  return result.data as Json;
-}
-
-async function fails(identity: Identity, source: string, variables: Json = {}): Promise<{ code: unknown; message: string }> {
-  const result = await run(identity, source, variables);
-  expect(result.errors?.length, 'expected an error').toBeGreaterThan(0);
-  return { code: result.errors![0]!.extensions?.['code'], message: result.errors![0]!.message };
-}
-
-const PROVIDER = 'id code kind name baseUrl active hasKey keyLast4 keySetAt lastCall { at outcome errorKind error }';
+const PROVIDER = 'id code kind name baseUrl active hasKey keyless keyLast4 keySetAt lastCall { at outcome errorKind error }';
 const SET_KEY = `mutation($p: ID!, $k: String!) { setProviderKey(providerId: $p, key: $k) { ${PROVIDER} } }`;
 const PROVIDERS = `{ aiProviders { ${PROVIDER} } }`;
 const MODEL = 'id code name tier active inputPrice outputPrice currency contextTokens capabilities provider { code hasKey }';
@@ -153,6 +133,28 @@ describe('provider keys', () => {
   });
 });
 
+describe('keyless OpenAI-compatible servers', () => {
+  it('lets an OpenAI-compatible provider run without a key (an empty key), and no other kind', async () => {
+    const superAdmin = await as(L.superAdmin);
+    const { setProviderKey } = await ok(superAdmin, SET_KEY, { p: P.ollama, k: '  ' });
+    expect(setProviderKey).toMatchObject({ code: 'ollama', hasKey: true, keyless: true, keyLast4: null });
+    // What the router reads: configured, with an empty key (no placeholder).
+    const { rows: [secret] } = await admin.query('select keyless, encrypted_key, key_id from tenants.ai_provider_secret where provider_id = $1', [P.ollama]);
+    expect(secret.keyless).toBe(true);
+    expect(decryptSecret({ blob: secret.encrypted_key, keyId: secret.key_id }, providerKeyContext(P.ollama), createKeyring(MASTER))).toBe('');
+
+    // A real key replaces the keyless setting.
+    const { setProviderKey: keyed } = await ok(superAdmin, SET_KEY, { p: P.ollama, k: 'ollama-key-0123456789' });
+    expect(keyed).toMatchObject({ hasKey: true, keyless: false, keyLast4: '6789' });
+
+    const refusal = { code: 'BAD_USER_INPUT', message: 'Enter the API key. Only an OpenAI-compatible server (Ollama, vLLM) may run without one.' };
+    for (const provider of [P.openai, P.anthropic, P.mistral]) expect(await fails(superAdmin, SET_KEY, { p: provider, k: '' })).toMatchObject(refusal);
+    const { rows: still } = await admin.query('select keyless from tenants.ai_provider_secret where provider_id = any($1)', [[P.ollama, P.anthropic, P.mistral]]);
+    expect(still).toEqual([{ keyless: false }]);
+    await ok(superAdmin, `mutation($p: ID!) { clearProviderKey(providerId: $p) { hasKey } }`, { p: P.ollama });
+  });
+});
+
 describe('providers, models and routes', () => {
   it('edits a provider, validating its URL', async () => {
     const superAdmin = await as(L.superAdmin);
@@ -194,6 +196,16 @@ describe('providers, models and routes', () => {
     expect(rows).toEqual([{ position: 1, model_id: M['llama3.1:8b'] }, { position: 2, model_id: M['gpt-4.1'] }, { position: 3, model_id: M['offline-writer'] }]);
     expect((await fails(await as(L.clientAdmin), ROUTE, { t: 'GENERATION', m: [M['gpt-4.1']] })).code).toBe('FORBIDDEN');
   });
+
+  it('sets the speech-to-text chain like the others: transcription models only, the offline engine last by default', async () => {
+    const superAdmin = await as(L.superAdmin);
+    const routes = await ok(superAdmin, '{ aiRoutes { task models { code } } }');
+    expect(routes.aiRoutes.find((r: Json) => r.task === 'SPEECH_TO_TEXT').models.map((m: Json) => m.code)).toEqual(['whisper-1', 'offline-transcriber']);
+    expect((await fails(superAdmin, ROUTE, { t: 'SPEECH_TO_TEXT', m: [M['gpt-4.1'], M['offline-transcriber']] })).message).toBe('GPT-4.1 cannot do speech to text (needs the "speech_to_text" capability).');
+    const { setRoute } = await ok(superAdmin, ROUTE, { t: 'SPEECH_TO_TEXT', m: [M['offline-transcriber']] });
+    expect(setRoute).toEqual({ task: 'SPEECH_TO_TEXT', models: [{ code: 'offline-transcriber' }] });
+    await ok(superAdmin, ROUTE, { t: 'SPEECH_TO_TEXT', m: [M['whisper-1'], M['offline-transcriber']] });
+  });
 });
 
 describe("a client's model choice", () => {
@@ -216,7 +228,7 @@ describe("a client's model choice", () => {
       expect(starter.every((m: Json) => m.tier === 'STANDARD')).toBe(true);
       expect(starter.map((m: Json) => m.name)).toContain('Claude Haiku 4.5');
       const refused = await fails(client, CHOOSE, { m: M['claude-sonnet-4-5'] });
-      expect(refused).toEqual({ code: 'FORBIDDEN', message: 'Your plan does not include Claude Sonnet 4.5.' });
+      expect(refused).toMatchObject({ code: 'FORBIDDEN', message: 'Your plan does not include Claude Sonnet 4.5.' });
       const { rows } = await admin.query('select 1 from tenants.ai_model_choice where tenant_id = $1', [T.bakery]);
       expect(rows).toEqual([]);
       const { chooseModel } = await ok(client, CHOOSE, { m: M['claude-haiku-4-5'] });

@@ -2,18 +2,17 @@
 // demo world: snapshots, optimistic concurrency, validation, diff, restore and
 // who may read or write which client's DNA.
 import pg from 'pg';
-import { graphql, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl, OWNER_ROLE } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
+import { seededIdentity } from '@ensemble/testing/identities';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import type { Identity } from '@ensemble/tenancy/identity';
-import type { Permission } from '@ensemble/tenancy/permissions';
 import { brandDnaModule } from '../brand-dna.resolver.ts';
 import { updateBrandDna } from '../brand-dna.service.ts';
 
@@ -48,29 +47,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The identity a login gets: its tenant, its role and the role's permissions as seeded. */
-async function as(login: { id: string; tenantId: string; role: string }): Promise<Identity> {
-  const { rows } = await admin.query<{ permission: Permission }>(
-    'select rp.permission from tenants.role_permission rp join tenants.role r on r.id = rp.role_id where r.name = $1 and r.tenant_id is null', [login.role]);
-  return { kind: 'user', actorId: login.id, tenantId: login.tenantId, role: login.role, permissions: rows.map((r) => r.permission) };
-}
-
-function run(identity: Identity, source: string, variables: Json = {}): Promise<ExecutionResult<Json>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<Json>>;
-}
-
-async function ok(identity: Identity, source: string, variables: Json = {}): Promise<Json> {
-  const result = await run(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${String(e.extensions?.['code'])}: ${e.message}`).join('; '));
-  return result.data as Json;
-}
-
-async function fails(identity: Identity, source: string, variables: Json = {}): Promise<{ code: unknown; message: string; extensions: Json }> {
-  const result = await run(identity, source, variables);
-  expect(result.errors?.length, 'expected an error').toBeGreaterThan(0);
-  const [error] = result.errors!;
-  return { code: error!.extensions?.['code'], message: error!.message, extensions: error!.extensions as Json };
-}
+const as = (login: Parameters<typeof seededIdentity>[1]) => seededIdentity(admin, login);
+const { gql: run, ok, fails } = executeAs(() => ({ schema, orm, pubsub }));
 
 async function versions(tenantId: string): Promise<number[]> {
   return (await admin.query<{ version: number }>('select version from tenants.brand_dna_snapshot where tenant_id = $1 order by version', [tenantId])).rows.map((r) => r.version);

@@ -4,21 +4,22 @@
 // isolation: another client never reads or changes a session.
 // Ingestion itself (Temporal + worker) is in workflows/src/onboarding/__tests__.
 import pg from 'pg';
-import { graphql, parse, subscribe, type ExecutionResult } from 'graphql';
+import { parse, subscribe, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { appUrl } from '@ensemble/db/connection';
 import { createOrm, withTenant } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
+import { seededIdentity } from '@ensemble/testing/identities';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { createContext, executeAs } from '@ensemble/subgraph-kit/context';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
 import { newId } from '@ensemble/tenancy/ids';
 import type { Identity } from '@ensemble/tenancy/identity';
-import type { Permission } from '@ensemble/tenancy/permissions';
 import type { Resolver } from '@ensemble/ingest/safe-fetch';
+import { reportOfflineSpeechEngine } from '@ensemble/ai/speech-support';
 import { brandDnaModule } from '../../brand/brand-dna.resolver.ts';
 import { onboardingModule } from '../onboarding.resolver.ts';
 
@@ -67,28 +68,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function as(login: { id: string; tenantId: string; role: string }): Promise<Identity> {
-  const { rows } = await admin.query<{ permission: Permission }>(
-    'select rp.permission from tenants.role_permission rp join tenants.role r on r.id = rp.role_id where r.name = $1 and r.tenant_id is null', [login.role]);
-  return { kind: 'user', actorId: login.id, tenantId: login.tenantId, role: login.role, permissions: rows.map((r) => r.permission) };
-}
-
-function run(identity: Identity, source: string, variables: Json = {}): Promise<ExecutionResult<Json>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<Json>>;
-}
-
-async function ok(identity: Identity, source: string, variables: Json = {}): Promise<Json> {
-  const result = await run(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${String(e.extensions?.['code'])}: ${e.message}`).join('; '));
-  return result.data as Json;
-}
-
-async function fails(identity: Identity, source: string, variables: Json = {}): Promise<{ code: unknown; message: string; extensions: Json }> {
-  const result = await run(identity, source, variables);
-  expect(result.errors?.length, 'expected an error').toBeGreaterThan(0);
-  const [error] = result.errors!;
-  return { code: error!.extensions?.['code'], message: error!.message, extensions: error!.extensions as Json };
-}
+const as = (login: Parameters<typeof seededIdentity>[1]) => seededIdentity(admin, login);
+const { ok, fails } = executeAs(() => ({ schema, orm, pubsub }));
 
 /** Everything onboarding stored for a tenant, read past RLS: what "changes nothing" compares. */
 async function stored(tenantId: string): Promise<Json> {
@@ -253,5 +234,43 @@ describe('isolation between clients', () => {
     const first = (await stream.next()).value as ExecutionResult<Json>;
     expect(first.data!.onboardingProgress).toMatchObject({ id: session.id, status: 'OPEN' });
     await stream.return?.();
+  });
+});
+
+describe('speech support follows the speech_to_text route, not this host', () => {
+  const SUPPORT = 'query($l: String) { onboardingSpeechSupport(language: $l) { language covered offline engine model gap message } }';
+  const support = async (identity: Identity, language: string) => (await ok(identity, SUPPORT, { l: language })).onboardingSpeechSupport;
+
+  it('covers English offline only once the worker reported the engine, and French only with a configured cloud model', async () => {
+    const bakery = await as(L.clientAdmin);
+    // No worker has reported yet: English is not promised, French is not covered by the offline engine.
+    await admin.query('delete from tenants.ai_engine_status');
+    expect(await support(bakery, 'en')).toMatchObject({ covered: false, offline: false, model: null, gap: 'ENGINE_NOT_INSTALLED' });
+    expect(await support(bakery, 'fr')).toMatchObject({
+      covered: false, gap: 'LANGUAGE_NOT_COVERED',
+      message: 'No offline speech-to-text engine covers French; recordings in French need a speech-to-text provider configured by the platform.',
+    });
+
+    // The worker (here: this machine, which has pocketsphinx) reports its engine.
+    expect(await reportOfflineSpeechEngine(orm)).toEqual([]);
+    expect(await support(bakery, 'en-GB')).toMatchObject({ language: 'en-GB', covered: true, offline: true, engine: 'pocketsphinx', model: 'Offline transcriber', gap: null });
+    expect((await support(bakery, 'fr')).covered).toBe(false);
+
+    // A worker without ffmpeg started last: English is not covered any more, and the answer says what is missing.
+    await admin.query(`select app.report_ai_engine('pocketsphinx', 'worker-b', '{ffmpeg}')`);
+    expect(await support(bakery, 'en')).toMatchObject({ covered: false, gap: 'ENGINE_NOT_INSTALLED', message: expect.stringContaining('(ffmpeg)') });
+
+    // The platform stores an OpenAI key: Whisper, first in the route and in the bakery's plan, covers French (and English).
+    await admin.query(`insert into tenants.ai_provider_secret (provider_id, encrypted_key, key_id, last4) values ($1, '\\x00', 'test', '0000')`, [DEMO.providers.openai]);
+    try {
+      expect(await support(bakery, 'fr-FR')).toMatchObject({ covered: true, offline: false, engine: null, model: 'Whisper', gap: null, message: 'French recordings are transcribed by Whisper (OpenAI).' });
+      expect(await support(bakery, 'en')).toMatchObject({ covered: true, offline: false, model: 'Whisper' });
+      // Once no plan includes Whisper, the bakery gets no such promise.
+      await admin.query('delete from tenants.plan_ai_model where model_id = $1', [DEMO.models['whisper-1']]);
+      expect(await support(bakery, 'fr')).toMatchObject({ covered: false, gap: 'LANGUAGE_NOT_COVERED' });
+    } finally {
+      await admin.query('delete from tenants.ai_provider_secret where provider_id = $1', [DEMO.providers.openai]);
+    }
+    expect((await fails(bakery, SUPPORT, { l: 'french' })).code).toBe('BAD_USER_INPUT');
   });
 });

@@ -2,18 +2,16 @@
 // seeded demo world: the chain each tenant sees, the merged prompt with its
 // provenance, versioned saves and who owns which level.
 import pg from 'pg';
-import { graphql, type ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { appUrl } from '@ensemble/db/connection';
 import { createOrm } from '@ensemble/db/orm';
 import { DEMO, seed } from '@ensemble/db/seed';
+import { seededIdentity } from '@ensemble/testing/identities';
 import { createTestDatabase, type TestDatabase } from '@ensemble/testing/database';
-import { createContext } from '@ensemble/subgraph-kit/context';
+import { executeAs } from '@ensemble/subgraph-kit/context';
 import { PgPubSub } from '@ensemble/subgraph-kit/pubsub';
 import { buildGuardedSubgraphSchema } from '@ensemble/subgraph-kit/schema';
-import type { Identity } from '@ensemble/tenancy/identity';
-import type { Permission } from '@ensemble/tenancy/permissions';
 import { promptModule } from '../prompt.resolver.ts';
 
 let db: TestDatabase;
@@ -46,28 +44,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function as(login: { id: string; tenantId: string; role: string }): Promise<Identity> {
-  const { rows } = await admin.query<{ permission: Permission }>(
-    'select rp.permission from tenants.role_permission rp join tenants.role r on r.id = rp.role_id where r.name = $1 and r.tenant_id is null', [login.role]);
-  return { kind: 'user', actorId: login.id, tenantId: login.tenantId, role: login.role, permissions: rows.map((r) => r.permission) };
-}
-
-function run(identity: Identity, source: string, variables: Json = {}): Promise<ExecutionResult<Json>> {
-  return graphql({ schema, source, variableValues: variables, contextValue: createContext(identity, orm, pubsub) }) as Promise<ExecutionResult<Json>>;
-}
-
-async function ok(identity: Identity, source: string, variables: Json = {}): Promise<Json> {
-  const result = await run(identity, source, variables);
-  if (result.errors?.length) throw new Error(result.errors.map((e) => `${String(e.extensions?.['code'])}: ${e.message}`).join('; '));
-  return result.data as Json;
-}
-
-async function fails(identity: Identity, source: string, variables: Json = {}): Promise<{ code: unknown; message: string; extensions: Json }> {
-  const result = await run(identity, source, variables);
-  expect(result.errors?.length, 'expected an error').toBeGreaterThan(0);
-  const [error] = result.errors!;
-  return { code: error!.extensions?.['code'], message: error!.message, extensions: error!.extensions as Json };
-}
+const as = (login: Parameters<typeof seededIdentity>[1]) => seededIdentity(admin, login);
+const { gql: run, ok, fails } = executeAs(() => ({ schema, orm, pubsub }));
 
 async function layerCount(): Promise<number> {
   return Number((await admin.query('select count(*) as n from tenants.prompt_layer')).rows[0].n);

@@ -1,9 +1,12 @@
-// C11: the fetcher of competitor watch — the product's SSRF-safe `safeFetch`.
+// How the content processes reach client-given hosts (competitor pages and
+// feeds, webhook endpoints, a client's SMTP server): the product's SSRF-safe
+// egress (`safeFetch`, system DNS plus the address policy).
 //
-// Test-only routes. End-to-end tests run the whole stack against a small
-// shop served on loopback, which safeFetch rightly refuses. With
+// Test-only routes. End-to-end tests run the whole stack against small
+// servers on loopback (a shop, a webhook receiver), which the policy rightly
+// refuses. With
 //   NODE_ENV=test ENSEMBLE_TEST_FETCH_ROUTES="shop.watch.test=127.0.0.1:57123"
-// the fetcher is built through the ingest package's seam instead
+// the egress is built through the ingest package's seam instead
 // (createSafeFetcher({ resolve, dial })): each listed name resolves to a
 // public address, so the address policy still runs, and the dialler sends that
 // name's connections to the given loopback port. Names must end in ".test"
@@ -12,9 +15,9 @@
 // name goes through the system resolver and the policy as usual.
 //
 // Outside NODE_ENV=test the variable is refused: the process does not start
-// (watchFetcherFromEnv throws), rather than silently ignoring it.
+// (egressFromEnv throws), rather than silently ignoring it.
 import net from 'node:net';
-import { createSafeFetcher, defaultDial, safeFetch, systemResolve, type SafeFetch } from '@ensemble/ingest/safe-fetch';
+import { createSafeFetcher, defaultDial, safeFetch, systemResolve, type SafeFetch, type SafeFetcherDeps } from '@ensemble/ingest/safe-fetch';
 
 export const TEST_ROUTES_VARIABLE = 'ENSEMBLE_TEST_FETCH_ROUTES';
 /** The public address test names resolve to (never dialled: their connections go to loopback). */
@@ -38,23 +41,35 @@ export function parseTestRoutes(value: string): TestRoute[] {
   return routes;
 }
 
-/** The seam's fetcher for these routes (used by the tests directly, and by the stack under NODE_ENV=test). */
-export function routedFetcher(routes: readonly TestRoute[]): SafeFetch {
+/** The seam's resolver and dialler for these routes. */
+export function routedEgress(routes: readonly TestRoute[]): SafeFetcherDeps {
   const ports = new Map(routes.map((r) => [r.host, r.port]));
-  return createSafeFetcher({
+  return {
     resolve: async (hostname) => (ports.has(hostname.toLowerCase()) ? [{ address: TEST_ROUTE_ADDRESS, family: 4 }] : systemResolve(hostname)),
     dial: (target) => {
       const port = ports.get(target.hostname.toLowerCase());
       return port !== undefined ? net.connect(port, '127.0.0.1') : defaultDial(target);
     },
-  });
+  };
 }
 
-export function watchFetcherFromEnv(env: NodeJS.ProcessEnv = process.env): SafeFetch {
+/** A fetcher over these routes (used by the tests directly, and by the stack under NODE_ENV=test). */
+export function routedFetcher(routes: readonly TestRoute[]): SafeFetch {
+  return createSafeFetcher(routedEgress(routes));
+}
+
+/** The test routes' egress when the variable is set (under NODE_ENV=test only), else null: the default policy. */
+export function egressFromEnv(env: NodeJS.ProcessEnv = process.env): SafeFetcherDeps | null {
   const value = env[TEST_ROUTES_VARIABLE];
-  if (!value) return safeFetch;
+  if (!value) return null;
   if (env.NODE_ENV !== 'test') {
     throw new Error(`${TEST_ROUTES_VARIABLE} is set but NODE_ENV is "${env.NODE_ENV ?? ''}": test fetch routes exist only under NODE_ENV=test`);
   }
-  return routedFetcher(parseTestRoutes(value));
+  return routedEgress(parseTestRoutes(value));
+}
+
+/** The fetcher of client-given URLs for this process. */
+export function fetcherFromEnv(env: NodeJS.ProcessEnv = process.env): SafeFetch {
+  const egress = egressFromEnv(env);
+  return egress ? createSafeFetcher(egress) : safeFetch;
 }

@@ -7,7 +7,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../testing/src/ports.ts';
+import { freePort } from './ports.ts';
 
 const run = promisify(execFile);
 
